@@ -1,0 +1,52 @@
+/**
+ * Training presets. `full` is the default for real data (sized to train Online Retail in under
+ * 10 minutes on 2 CPU cores); `small` trains in seconds, for tests and the demo pipeline.
+ */
+import { defaultEncoderConfig, type SasrecConfig } from '../../src/model/encoder.js';
+
+export interface TrainingHyperparameters {
+  config: SasrecConfig;
+  /** Upper bound on epochs; early stopping usually ends sooner. */
+  epochs: number;
+  /** Windows (sequences of up to maxLength events) per step. */
+  batchSize: number;
+  learningRate: number;
+  dropout: number;
+  /** L2 penalty on the item tower's tables (per step, on the mean squared entry). */
+  l2: number;
+  /** Probability of dropping an item's id row in a step (trains the content part for cold start). */
+  idDropout: number;
+  /** Epochs without a better valid NDCG@10 before stopping. */
+  patience: number;
+  /** Standard deviation of the initial embeddings. */
+  initScale: number;
+}
+
+export type Preset = 'full' | 'small';
+
+export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
+  if (preset === 'small') {
+    return {
+      config: defaultEncoderConfig({ maxLength: 20, dims: 32, heads: 1, layers: 1, ffDims: 32 }),
+      epochs: 4,
+      batchSize: 64,
+      learningRate: 0.005,
+      dropout: 0.1,
+      l2: 0,
+      idDropout: 0,
+      patience: 2,
+      initScale: 0.05,
+    };
+  }
+  return {
+    config: defaultEncoderConfig({ maxLength: 50, dims: 64, heads: 2, layers: 2, ffDims: 128 }),
+    epochs: 12,
+    batchSize: 128,
+    learningRate: 0.002,
+    dropout: 0.2,
+    l2: 0,
+    idDropout: 0,
+    patience: 2,
+    initScale: 0.05,
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Loads what a widget ranks with, in two steps so the first render never waits for tfjs:
+ * 1. shop artifacts (manifest, catalog, fallback tables): small JSON, no tfjs;
+ * 2. the scoring model: tfjs + a backend + weights, all lazy, verified by sha256 and cached by version.
+ * Both are memoised per manifest URL, so every widget on a page shares one copy.
+ */
+import type { CatalogJson, FallbackJson, Manifest, ModelJson } from './artifacts.js';
+import { dropOtherVersions, fetchManifest, fetchVerified } from './artifact-cache.js';
+import { chooseBackend, loadTf, type BackendChoice, type BackendName, type BackendRequest } from './backend.js';
+import { ArtifactFormatError, parseManifest } from './manifest.js';
+import type { ScoringModel } from './scoring-model.js';
+
+export interface ShopArtifacts {
+  manifest: Manifest;
+  /** The manifest's final URL (after redirects): every path resolves against it. */
+  manifestUrl: string;
+  catalog: CatalogJson;
+  catalogUrl: string;
+  fallback: FallbackJson;
+  /** Item id → row. */
+  indexOf: ReadonlyMap<string, number>;
+  /** Category index of each item. */
+  categories: Int32Array;
+  /** True when the manifest came from the offline copy. */
+  offline: boolean;
+}
+
+export interface LoadedModel {
+  model: ScoringModel;
+  backend: BackendName;
+  choice: BackendChoice;
+  /** N × dims item embeddings, read once for diversity and explanations. */
+  embeddings: Float32Array;
+  dims: number;
+}
+
+const decoder = new TextDecoder();
+
+function parseJson(url: string, data: ArrayBuffer): unknown {
+  try {
+    return JSON.parse(decoder.decode(data));
+  } catch (error) {
+    throw new ArtifactFormatError(url, '(root)', decoder.decode(data.slice(0, 60)), `JSON (${(error as Error).message})`);
+  }
+}
+
+function fileOf(shop: { manifest: Manifest; manifestUrl: string }, path: string): Promise<ArrayBuffer> {
+  const entry = shop.manifest.files[path];
+  const url = new URL(path, shop.manifestUrl).href;
+  if (!entry) return Promise.reject(new ArtifactFormatError(shop.manifestUrl, 'files', Object.keys(shop.manifest.files), `to list "${path}"`));
+  return fetchVerified(url, entry, shop.manifest.version);
+}
+
+function checkCatalog(url: string, json: unknown, itemCount: number): CatalogJson {
+  const items = (json as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) throw new ArtifactFormatError(url, 'items', items, 'an array');
+  if (items.length !== itemCount) throw new ArtifactFormatError(url, 'items.length', items.length, `the manifest's itemCount ${itemCount}`);
+  items.forEach((item: unknown, i) => {
+    const it = item as Record<string, unknown> | null;
+    if (typeof it?.['id'] !== 'string') throw new ArtifactFormatError(url, `items[${i}].id`, it?.['id'], 'a string');
+    if (typeof it['title'] !== 'string') throw new ArtifactFormatError(url, `items[${i}].title`, it['title'], 'a string');
+  });
+  return json as CatalogJson;
+}
+
+function checkFallback(url: string, json: unknown): FallbackJson {
+  const f = json as Record<string, unknown> | null;
+  if (!Array.isArray(f?.['popular'])) throw new ArtifactFormatError(url, 'popular', f?.['popular'], 'an array of item indices');
+  if (typeof f['next'] !== 'object' || f['next'] === null) throw new ArtifactFormatError(url, 'next', f['next'], 'an object of item index → indices');
+  return json as FallbackJson;
+}
+
+/** Step 1: manifest, catalog and fallback tables (verified, cached by version). */
+export async function loadShopArtifacts(requestedUrl: string): Promise<ShopArtifacts> {
+  const absolute = new URL(requestedUrl, globalThis.location?.href).href;
+  const fetched = await fetchManifest(absolute);
+  const manifest = parseManifest(fetched.finalUrl, fetched.json);
+  const base = { manifest, manifestUrl: fetched.finalUrl };
+  const catalogUrl = new URL(manifest.catalog, fetched.finalUrl).href;
+  const [catalogData, fallbackData] = await Promise.all([fileOf(base, manifest.catalog), fileOf(base, manifest.fallback)]);
+  const catalog = checkCatalog(catalogUrl, parseJson(catalogUrl, catalogData), manifest.itemCount);
+  const fallbackUrl = new URL(manifest.fallback, fetched.finalUrl).href;
+  const fallback = checkFallback(fallbackUrl, parseJson(fallbackUrl, fallbackData));
+  const categoryIds = new Map<string, number>();
+  const categories = Int32Array.from(catalog.items, (item) => {
+    if (!categoryIds.has(item.category)) categoryIds.set(item.category, categoryIds.size);
+    return categoryIds.get(item.category)!;
+  });
+  return {
+    ...base,
+    catalog,
+    catalogUrl,
+    fallback,
+    indexOf: new Map(catalog.items.map((item, i) => [item.id, i])),
+    categories,
+    offline: fetched.fromCache,
+  };
+}
+
+/** model.json plus its weight shards (concatenated in manifest order), all verified. */
+async function loadModelFiles(shop: ShopArtifacts): Promise<{ modelJson: ModelJson; weights: ArrayBuffer }> {
+  const modelUrl = new URL(shop.manifest.model, shop.manifestUrl).href;
+  const modelJson = parseJson(modelUrl, await fileOf(shop, shop.manifest.model)) as ModelJson;
+  if (!Array.isArray(modelJson?.weightsManifest)) throw new ArtifactFormatError(modelUrl, 'weightsManifest', modelJson?.weightsManifest, 'an array');
+  const baseDir = new URL('.', shop.manifestUrl).href;
+  const shardPaths = modelJson.weightsManifest.flatMap((group) => group.paths).map((p) => {
+    const href = new URL(p, modelUrl).href;
+    return href.startsWith(baseDir) ? href.slice(baseDir.length) : href;
+  });
+  const shards = await Promise.all(shardPaths.map((path) => fileOf(shop, path)));
+  const weights = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
+  let offset = 0;
+  for (const shard of shards) {
+    weights.set(new Uint8Array(shard), offset);
+    offset += shard.byteLength;
+  }
+  return { modelJson, weights: weights.buffer };
+}
+
+/** A typical short history for timing trials: the most popular items viewed in a row. */
+function trialHistory(shop: ShopArtifacts): Parameters<ScoringModel['score']>[0] {
+  const now = Date.now();
+  return shop.fallback.popular.slice(0, 10).map((itemIndex, k) => ({ itemIndex, type: 'view' as const, timestamp: now - (10 - k) * 60_000 }));
+}
+
+/** Step 2: tfjs, the backend (forced, remembered or measured) and the decoded model. */
+export async function loadModel(shop: ShopArtifacts, request: BackendRequest): Promise<LoadedModel> {
+  const [{ modelJson, weights }, tf, { decodeModel }] = await Promise.all([loadModelFiles(shop), loadTf(), import('./scoring-model.js')]);
+  const history = trialHistory(shop);
+  const trials = new Map<BackendName, ScoringModel>();
+  const choice = await chooseBackend(tf, request, async (backend) => {
+    const model = decodeModel(modelJson, weights);
+    trials.set(backend, model);
+    await model.score(history); // the first call compiles shaders / warms caches
+    const times: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const start = performance.now();
+      await model.score(history);
+      times.push(performance.now() - start);
+    }
+    return times.sort((a, b) => a - b)[1]!;
+  });
+  for (const [backend, model] of trials) if (backend !== choice.backend) model.dispose();
+  const model = trials.get(choice.backend) ?? decodeModel(modelJson, weights);
+  if (!trials.has(choice.backend)) await model.score(history); // warm up off the critical path
+  if (model.itemCount !== shop.manifest.itemCount) {
+    model.dispose();
+    throw new ArtifactFormatError(shop.manifestUrl, 'itemCount', shop.manifest.itemCount, `the model's item count ${model.itemCount}`);
+  }
+  const embeddings = await model.itemEmbeddings();
+  void dropOtherVersions(shop.manifest.version);
+  return { model, backend: choice.backend, choice, embeddings, dims: model.dims };
+}
+
+const shopLoads = new Map<string, Promise<ShopArtifacts>>();
+const modelLoads = new Map<string, Promise<LoadedModel>>();
+
+/** Shop artifacts shared by every widget with the same `model` URL (a failed load is retried next time). */
+export function sharedShopArtifacts(url: string): Promise<ShopArtifacts> {
+  let loading = shopLoads.get(url);
+  if (!loading) {
+    loading = loadShopArtifacts(url);
+    shopLoads.set(url, loading);
+    loading.catch(() => shopLoads.delete(url));
+  }
+  return loading;
+}
+
+/** The model of a version, shared; tfjs has one active backend per page, so the first request picks it. */
+export function sharedModel(shop: ShopArtifacts, request: BackendRequest): Promise<LoadedModel> {
+  const key = shop.manifest.version;
+  let loading = modelLoads.get(key);
+  if (!loading) {
+    loading = loadModel(shop, request);
+    modelLoads.set(key, loading);
+  }
+  return loading;
+}

@@ -1,0 +1,33 @@
+/** Reading manifest.json: shape checks with messages that name the field and the value. */
+import type { Manifest } from './artifacts.js';
+
+/** A manifest (or other artifact JSON) that does not have the expected shape. */
+export class ArtifactFormatError extends Error {
+  constructor(url: string, field: string, value: unknown, expected: string) {
+    const shown = JSON.stringify(value) ?? String(value);
+    super(`${url}: field "${field}" must be ${expected} (value: ${shown.length > 80 ? shown.slice(0, 80) + '…' : shown})`);
+    this.name = 'ArtifactFormatError';
+  }
+}
+
+export function parseManifest(url: string, json: unknown): Manifest {
+  if (typeof json !== 'object' || json === null) throw new ArtifactFormatError(url, '(root)', json, 'an object');
+  const m = json as Record<string, unknown>;
+  if (m['schema'] !== 1) throw new ArtifactFormatError(url, 'schema', m['schema'], '1');
+  for (const field of ['version', 'model', 'catalog', 'fallback'] as const) {
+    if (typeof m[field] !== 'string' || m[field] === '') throw new ArtifactFormatError(url, field, m[field], 'a non-empty string');
+  }
+  if (typeof m['files'] !== 'object' || m['files'] === null) throw new ArtifactFormatError(url, 'files', m['files'], 'an object of {sha256, bytes}');
+  const files = m['files'] as Record<string, unknown>;
+  for (const [path, entry] of Object.entries(files)) {
+    const e = entry as Record<string, unknown> | null;
+    if (typeof e?.['sha256'] !== 'string' || !/^[0-9a-f]{64}$/i.test(e['sha256'])) {
+      throw new ArtifactFormatError(url, `files["${path}"].sha256`, e?.['sha256'], 'a 64-digit hex sha256');
+    }
+    if (!Number.isInteger(e['bytes']) || (e['bytes'] as number) < 0) throw new ArtifactFormatError(url, `files["${path}"].bytes`, e['bytes'], 'a byte count');
+  }
+  for (const field of ['model', 'catalog', 'fallback'] as const) {
+    if (!files[m[field] as string]) throw new ArtifactFormatError(url, 'files', Object.keys(files), `to list "${String(m[field])}" (the ${field})`);
+  }
+  return json as Manifest;
+}
