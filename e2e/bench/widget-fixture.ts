@@ -18,6 +18,8 @@ export interface FixtureOptions {
   categories?: number;
   seed?: number;
   quantization?: Quantization;
+  /** Inline SVG thumbnails in the catalog (default true; the benchmark's big catalogs skip them). */
+  thumbnails?: boolean;
 }
 
 export const CATEGORY_NAMES = ['Phones', 'Phone Cases', 'Laptops', 'Laptop Bags', 'Coffee Beans', 'Coffee Machines', 'Shoes', 'Socks', 'Cameras', 'Memory Cards', 'Tea', 'Books'];
@@ -50,7 +52,7 @@ function thumbnail(hue: number): string {
 }
 
 export async function writeFixture(outDir: string, options: FixtureOptions): Promise<Manifest> {
-  const { items: n, dims = 32, categories = CATEGORY_NAMES.length, seed = 7, quantization = 'float16' } = options;
+  const { items: n, dims = 32, categories = CATEGORY_NAMES.length, seed = 7, quantization = 'float16', thumbnails = true } = options;
   const random = mulberry32(seed);
   const config = defaultEncoderConfig({ dims, heads: 2, layers: 1, ffDims: dims * 2, maxLength: 20 });
 
@@ -76,7 +78,7 @@ export async function writeFixture(outDir: string, options: FixtureOptions): Pro
       title: `${CATEGORY_NAMES[c % CATEGORY_NAMES.length]} ${i}`,
       category: CATEGORY_NAMES[c % CATEGORY_NAMES.length]!,
       price: Math.round((5 + random() * 200) * 100) / 100,
-      image: thumbnail((c * 360) / categories),
+      ...(thumbnails ? { image: thumbnail((c * 360) / categories) } : {}),
       consumable: CONSUMABLE.has(c),
     };
   });

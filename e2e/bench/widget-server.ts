@@ -127,26 +127,36 @@ async function newestMtime(path: string): Promise<number> {
  * The production library build the specs test (not the dev build), rebuilt when src/ changed.
  * A directory lock keeps parallel workers from building at once.
  */
-export async function ensureLibBuild(outDir = join(repoRoot, '.cache/widget-e2e-lib')): Promise<string> {
-  const lock = outDir + '.lock';
-  await mkdir(join(repoRoot, '.cache'), { recursive: true });
+/** Runs `work` while holding a directory lock (parallel Playwright workers share .cache). */
+export async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
   for (let waited = 0; ; waited += 200) {
     try {
-      await mkdir(lock);
+      await mkdir(lock, { recursive: false });
       break;
-    } catch {
-      if (waited > 120_000) throw new Error(`ensureLibBuild: ${lock} held for 2 minutes (remove it if no build is running)`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await mkdir(join(lock, '..'), { recursive: true });
+        continue;
+      }
+      if (waited > 180_000) throw new Error(`${lock} held for 3 minutes (remove it if nothing is running)`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
   try {
-    const built = await stat(join(outDir, 'reco-widget.js')).catch(() => null);
-    const sources = Math.max(await newestMtime(join(repoRoot, 'src')), await newestMtime(join(repoRoot, 'vite.config.ts')));
-    if (!built || built.mtimeMs < sources) {
-      await promisify(execFile)('npx', ['vite', 'build', '--mode', 'lib', '--outDir', outDir, '--logLevel', 'warn'], { cwd: repoRoot, timeout: 180_000 });
-    }
-    return outDir;
+    return await work();
   } finally {
     await rmdir(lock);
   }
+}
+
+/** The production library build the specs test (not the dev build), rebuilt when src/ changed. */
+export async function ensureLibBuild(outDir = join(repoRoot, '.cache/widget-e2e-lib')): Promise<string> {
+  return withLock(outDir + '.lock', async () => {
+    const built = await stat(join(outDir, 'reco-widget.js')).catch(() => null);
+    const sources = Math.max(await newestMtime(join(repoRoot, 'src')), await newestMtime(join(repoRoot, 'vite.config.ts')));
+    if (!built || built.mtimeMs < sources) {
+      await promisify(execFile)('npx', ['vite', 'build', '--mode', 'lib', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repoRoot, timeout: 180_000 });
+    }
+    return outDir;
+  });
 }

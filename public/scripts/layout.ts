@@ -3,6 +3,7 @@
  * and search form, the "widget is learning" panel, and the service worker.
  */
 import type { CatalogItem } from '../../src/model/artifacts.js';
+import { track } from '../../src/index.js';
 import { cartCount } from './cart.js';
 import { MANIFEST_URL } from './catalog.js';
 
@@ -62,16 +63,29 @@ function showCartCount(): void {
   if (badge) badge.textContent = String(cartCount());
 }
 
-/** Search stays on the device: the query goes in the fragment, the results are computed here. */
+/**
+ * Search stays on the device: the query goes in the fragment, the results are computed here.
+ * On the search page the form is declarative (`data-reco-track="search"`: the widget records the
+ * query) and only the fragment changes. Elsewhere the search leaves the page, so it is recorded
+ * first: a navigation could cut an IndexedDB write short.
+ */
 function wireSearchForms(): void {
+  const onSearchPage = location.pathname.endsWith('/search.html');
   for (const form of document.querySelectorAll<HTMLFormElement>('form.search')) {
     const input = form.querySelector<HTMLInputElement>('input[name="q"]');
     const current = pageParameter('q');
-    if (input && current && location.pathname.endsWith('/search.html')) input.value = current;
+    if (input && current && onSearchPage) input.value = current;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const query = input?.value.trim() ?? '';
-      if (query) location.assign(searchUrl(query));
+      if (!query) return;
+      if (onSearchPage) {
+        location.hash = `q=${encodeURIComponent(query)}`;
+        return;
+      }
+      track({ type: 'search', query })
+        .catch((error: unknown) => console.warn('search not recorded:', error))
+        .finally(() => location.assign(searchUrl(query)));
     });
   }
 }

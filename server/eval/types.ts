@@ -12,3 +12,9 @@ export interface Recommender {
    */
   recommend(histories: Interaction[][], k: number): Promise<string[][]>;
 }
+
+/** A trained model as a Recommender (implemented by server/recommend.ts); dispose() frees its tensors. */
+export type ModelRecommender = Recommender & { dispose(): void };
+
+/** The signature of `loadModelRecommender` in server/recommend.ts (owned by the model helper). */
+export type LoadModelRecommender = (modelDir: string, options?: { diversity?: number }) => Promise<ModelRecommender>;

@@ -64,3 +64,12 @@ export const softmaxCrossEntropy: (logits: tf.Tensor2D, targets: tf.Tensor1D) =>
     gradFunc: (dy, [p, t]) => [tf.mul(tf.sub(p!, tf.oneHot(t as tf.Tensor1D, columns)), tf.div(dy, rows)), tf.zerosLike(t!)],
   };
 });
+
+/** constant [n, v] · table [v, d] with the gradient for the table only (constantT = constantᵀ). */
+export function constantMatMul(constant: tf.Tensor2D, constantT: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad<tf.Tensor2D>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+    value: tf.matMul(constant, args[0] as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [tf.matMul(constantT, dy as tf.Tensor2D)],
+  }));
+  return op(table);
+}

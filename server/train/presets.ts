@@ -16,6 +16,8 @@ export interface TrainingHyperparameters {
   l2: number;
   /** Probability of dropping an item's id row in a step (trains the content part for cold start). */
   idDropout: number;
+  /** Shared negatives per step for sampled softmax; 0 (or ≥ the catalog size) = full softmax. */
+  negatives: number;
   /** Epochs without a better valid NDCG@10 before stopping. */
   patience: number;
   /** Standard deviation of the initial embeddings. */
@@ -36,6 +38,7 @@ export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
       idDropout: 0,
       patience: 2,
       initScale: 0.05,
+      negatives: 0,
     };
   }
   return {
@@ -48,5 +51,6 @@ export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
     idDropout: 0,
     patience: 2,
     initScale: 0.05,
+    negatives: 0,
   };
 }

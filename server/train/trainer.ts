@@ -4,16 +4,16 @@
  * Seeded: the same data + seed + hyper-parameters give bit-identical weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchToTensors, encodeSequences, encoderWeightShapes, scoreUsers, type SasrecConfig } from '../../src/model/encoder.js';
+import { batchToTensors, encodeSequences, encoderWeightShapes, repeatBiasValues, scoreUsers, type SasrecConfig } from '../../src/model/encoder.js';
 import type { Dataset } from '../data/types.js';
 import { buildEvalCases } from '../eval/protocol.js';
 import type { Catalog } from '../eval/catalog.js';
 import { metricsFromRanks, rankTargets } from './evaluate.js';
-import { gatherRows, matMulFast, scatterAddFlat, softmaxCrossEntropy } from './grad-ops.js';
+import { constantMatMul, gatherRows, matMulFast, scatterAddFlat, softmaxCrossEntropy } from './grad-ops.js';
 import { buildItemFeatures, featureTensors, itemTower, towerWeightShapes, type ItemFeatures, type ItemFeatureTensors } from './item-tower.js';
 import type { TrainingHyperparameters } from './presets.js';
 import { Random } from './random.js';
-import { buildTrainingBatch, indexSequence, trainingWindows, userSequences, type IndexedSequence } from './sequences.js';
+import { buildTrainingBatch, indexSequence, trainingWindows, userSequences, type IndexedSequence, type TrainingBatch } from './sequences.js';
 
 /** A trained model as plain arrays: `item_matrix` first, then the encoder weights. */
 export interface TrainedModel {
@@ -110,6 +110,7 @@ export async function fit(
   const variableList = shapes.map(({ name }) => variables[name]!);
   const featureConstants = featureTensors(features);
   const optimizer = tf.train.adam(hyper.learningRate);
+  const sampler = hyper.negatives > 0 && hyper.negatives < features.itemCount ? new NegativeSampler(sequences, features.itemCount, hyper.negatives) : null;
 
   const epochs: EpochRecord[] = [];
   const stepSeconds: number[] = [];
@@ -130,7 +131,7 @@ export async function fit(
         const idKeep = hyper.idDropout > 0 ? Float32Array.from({ length: features.itemCount }, () => (random.next() < hyper.idDropout ? 0 : 1)) : null;
         const loss = optimizer.minimize(
           () => {
-            const itemMatrix = itemTower(variables, features, featureConstants, gatherRows, idKeep ? tf.tensor2d(idKeep, [features.itemCount, 1]) : undefined);
+            const itemMatrix = itemTower(variables, features, featureConstants, TRAINING_TOWER_OPS, idKeep ? tf.tensor2d(idKeep, [features.itemCount, 1]) : undefined);
             const hidden = encodeSequences(config, variables, itemMatrix, batchToTensors(batch.inputs), {
               dropout: hyper.dropout,
               seed: dropoutSeed,
@@ -139,12 +140,16 @@ export async function fit(
             });
             const flat = tf.reshape(hidden, [batch.inputs.batch * batch.inputs.length, config.dims]);
             const users = gatherRows(flat, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D;
-            const logits = scoreUsers(config, variables, users, tf.transpose(itemMatrix), batch.repeat, {
-              matMul: matMulFast,
-              gather: gatherRows,
-              scatterAdd: scatterAddFlat,
-            });
-            let total = softmaxCrossEntropy(logits, tf.tensor1d(batch.targets, 'int32'));
+            let total = sampler
+              ? sampledSoftmaxLoss(config, variables, users, itemMatrix, batch, sampler.sample(random), sampler)
+              : softmaxCrossEntropy(
+                  scoreUsers(config, variables, users, tf.transpose(itemMatrix), batch.repeat, {
+                    matMul: matMulFast,
+                    gather: gatherRows,
+                    scatterAdd: scatterAddFlat,
+                  }),
+                  tf.tensor1d(batch.targets, 'int32'),
+                );
             if (hyper.l2 > 0) {
               const penalty = tf.addN(towerWeightShapes(features, config.dims).map(({ name }) => tf.mean(tf.square(variables[name]!))));
               total = tf.add(total, tf.mul(penalty, hyper.l2));
@@ -176,7 +181,7 @@ export async function fit(
       }
     }
     restore(variables, best.values);
-    const itemMatrix = tf.tidy(() => itemTower(variables, features, featureConstants, (t, i) => tf.gather(t, i)));
+    const itemMatrix = tf.tidy(() => itemTower(variables, features, featureConstants, INFERENCE_TOWER_OPS));
     const weights: NamedArray[] = [
       { name: 'item_matrix', shape: [features.itemCount, config.dims], values: (await itemMatrix.data()) as Float32Array },
     ];
@@ -195,6 +200,124 @@ export async function fit(
     optimizer.dispose();
     tf.dispose([...variableList, ...Object.values(featureConstants)]);
   }
+}
+
+const TRAINING_TOWER_OPS = { gather: gatherRows, constantMatMul };
+const INFERENCE_TOWER_OPS = { gather: (table: tf.Tensor, indices: tf.Tensor) => tf.gather(table, indices) };
+
+/**
+ * Shared negatives for sampled softmax: `count` items drawn (with replacement) from
+ * popularity^0.75 each step; logits are corrected by −log(count · q) so the loss approximates the
+ * full softmax (Jean et al. 2015; Yi et al. 2019).
+ */
+class NegativeSampler {
+  private readonly cumulative: Float64Array;
+  /** log(count · q_i) of every item. */
+  readonly logQ: Float32Array;
+
+  constructor(
+    sequences: readonly IndexedSequence[],
+    itemCount: number,
+    readonly count: number,
+  ) {
+    const weights = new Float64Array(itemCount).fill(1);
+    for (const sequence of sequences) for (const item of sequence.items) weights[item]!++;
+    let total = 0;
+    for (let i = 0; i < itemCount; i++) total += weights[i] = Math.pow(weights[i]!, 0.75);
+    this.cumulative = new Float64Array(itemCount);
+    this.logQ = new Float32Array(itemCount);
+    let running = 0;
+    for (let i = 0; i < itemCount; i++) {
+      running += weights[i]! / total;
+      this.cumulative[i] = running;
+      this.logQ[i] = Math.log((count * weights[i]!) / total);
+    }
+  }
+
+  sample(random: Random): Int32Array {
+    const out = new Int32Array(this.count);
+    const last = this.cumulative.length - 1;
+    for (let s = 0; s < this.count; s++) {
+      const u = random.next() * this.cumulative[last]!;
+      let lo = 0;
+      let hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.cumulative[mid]! < u) lo = mid + 1;
+        else hi = mid;
+      }
+      out[s] = lo;
+    }
+    return out;
+  }
+}
+
+/**
+ * Sampled softmax over [target, shared negatives], with logQ correction, the repeat bias on
+ * every candidate that is in the position's prefix, and accidental hits (negative = target) masked.
+ */
+function sampledSoftmaxLoss(
+  config: SasrecConfig,
+  weights: Record<string, tf.Tensor>,
+  users: tf.Tensor2D,
+  itemMatrix: tf.Tensor2D,
+  batch: TrainingBatch,
+  sample: Int32Array,
+  sampler: { logQ: Float32Array },
+): tf.Scalar {
+  const rows = batch.targets.length;
+  const count = sample.length;
+  const columnsOf = new Map<number, number[]>();
+  sample.forEach((item, column) => {
+    const list = columnsOf.get(item);
+    if (list) list.push(column);
+    else columnsOf.set(item, [column]);
+  });
+  const negativeRows = gatherRows(itemMatrix, tf.tensor1d(sample, 'int32')) as tf.Tensor2D;
+  let negatives: tf.Tensor = matMulFast(users, tf.transpose(negativeRows));
+  const targetRows = gatherRows(itemMatrix, tf.tensor1d(batch.targets, 'int32'));
+  let positives: tf.Tensor = tf.sum(tf.mul(users, targetRows), 1);
+
+  if (batch.repeat.rows.length > 0 && config.repeatBuckets.length > 0) {
+    const values = repeatBiasValues(config, weights, users, batch.repeat, { matMul: matMulFast, gather: gatherRows });
+    const positiveEntries: number[] = [];
+    const positiveRows: number[] = [];
+    const negativeEntries: number[] = [];
+    const negativeFlat: number[] = [];
+    for (let e = 0; e < batch.repeat.rows.length; e++) {
+      const row = batch.repeat.rows[e]!;
+      const item = batch.repeat.items[e]!;
+      if (item === batch.targets[row]) {
+        positiveEntries.push(e);
+        positiveRows.push(row);
+      }
+      for (const column of columnsOf.get(item) ?? []) {
+        negativeEntries.push(e);
+        negativeFlat.push(row * count + column);
+      }
+    }
+    if (positiveEntries.length > 0) {
+      positives = scatterAddFlat(positives, tf.tensor1d(positiveRows, 'int32'), gatherRows(values, tf.tensor1d(positiveEntries, 'int32')));
+    }
+    if (negativeEntries.length > 0) {
+      negatives = scatterAddFlat(negatives, tf.tensor1d(negativeFlat, 'int32'), gatherRows(values, tf.tensor1d(negativeEntries, 'int32')));
+    }
+  }
+
+  const positiveCorrection = Float32Array.from(batch.targets, (t) => sampler.logQ[t]!);
+  const negativeCorrection = Float32Array.from(sample, (s) => sampler.logQ[s]!);
+  const hits = new Float32Array(rows * count);
+  batch.targets.forEach((target, row) => {
+    for (const column of columnsOf.get(target) ?? []) hits[row * count + column] = -1e9;
+  });
+  const logits = tf.concat(
+    [
+      tf.reshape(tf.sub(positives, tf.tensor1d(positiveCorrection)), [rows, 1]),
+      tf.add(tf.sub(negatives, tf.tensor2d(negativeCorrection, [1, count])), tf.tensor2d(hits, [rows, count])),
+    ],
+    1,
+  ) as tf.Tensor2D;
+  return softmaxCrossEntropy(logits, tf.zeros([rows], 'int32') as tf.Tensor1D);
 }
 
 function snapshot(variables: Record<string, tf.Variable>): Record<string, Float32Array> {
@@ -218,7 +341,7 @@ async function evaluateVariables(
   constants: ItemFeatureTensors,
   cases: IndexedCases,
 ): Promise<number> {
-  const itemMatrix = tf.tidy(() => itemTower(variables, features, constants, (t, i) => tf.gather(t, i)));
+  const itemMatrix = tf.tidy(() => itemTower(variables, features, constants, INFERENCE_TOWER_OPS));
   try {
     const ranks = await rankTargets(config, variables, itemMatrix, cases.histories, cases.targets);
     return metricsFromRanks(ranks).ndcg10;

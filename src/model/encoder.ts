@@ -348,19 +348,32 @@ export function scoreUsers(
   const matMul = options.matMul ?? ((a, b) => tf.matMul(a, b));
   const scores = matMul(users, itemMatrixT);
   if (!repeat || repeat.rows.length === 0 || config.repeatBuckets.length === 0) return scores;
-  const gather = options.gather ?? ((table, indices) => tf.gather(table, indices));
   const scatterAdd = options.scatterAdd ?? scatterAddInto;
-  const [rowCount, itemCount] = scores.shape;
-  // The gate lets the user state scale the repeat bias (some sessions re-buy, others explore).
-  const gate = tf.reshape(tf.sigmoid(matMul(users, tf.reshape(weight(weights, 'repeat_gate'), [config.dims, 1]) as tf.Tensor2D)), [rowCount]);
-  const rowIndex = tf.tensor1d(repeat.rows, 'int32');
-  const values = tf.mul(
-    gather(weight(weights, 'repeat_bias'), tf.tensor1d(repeat.buckets, 'int32')),
-    gather(gate, rowIndex),
-  );
+  const itemCount = scores.shape[1];
+  const values = repeatBiasValues(config, weights, users, repeat, options);
   const flatIndex = new Int32Array(repeat.rows.length);
   for (let e = 0; e < flatIndex.length; e++) flatIndex[e] = repeat.rows[e]! * itemCount + repeat.items[e]!;
   return scatterAdd(scores, tf.tensor1d(flatIndex, 'int32'), values) as tf.Tensor2D;
+}
+
+/**
+ * The repeat bias of each entry: bias[bucket] · sigmoid(user · repeat_gate). The gate lets the
+ * user state scale the bias (some sessions re-buy, others explore).
+ */
+export function repeatBiasValues(
+  config: SasrecConfig,
+  weights: Record<string, tf.Tensor>,
+  users: tf.Tensor2D,
+  repeat: RepeatEntries,
+  options: { matMul?: MatMulFn; gather?: GatherFn } = {},
+): tf.Tensor1D {
+  const matMul = options.matMul ?? ((a, b) => tf.matMul(a, b));
+  const gather = options.gather ?? ((table, indices) => tf.gather(table, indices));
+  const gate = tf.reshape(tf.sigmoid(matMul(users, tf.reshape(weight(weights, 'repeat_gate'), [config.dims, 1]) as tf.Tensor2D)), [users.shape[0]]);
+  return tf.mul(
+    gather(weight(weights, 'repeat_bias'), tf.tensor1d(repeat.buckets, 'int32')),
+    gather(gate, tf.tensor1d(repeat.rows, 'int32')),
+  ) as tf.Tensor1D;
 }
 
 /** target + a dense tensor holding `values` at flat positions `flatIndex` (duplicates sum). */

@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { modelFiles } from '../../model-export/export.js';
+import type { NamedWeight, Quantization } from '../../model-export/quantize.js';
+import type { HistoryEvent } from './artifacts.js';
+import { defaultEncoderConfig, encoderWeightShapes, type SasrecConfig } from './encoder.js';
+import { decodeModel, type ScoringModel } from './scoring-model.js';
+
+const ITEMS = 30;
+const config: SasrecConfig = defaultEncoderConfig({ maxLength: 8, dims: 16, heads: 2, layers: 2, ffDims: 24 });
+
+/** Deterministic pseudo-random weights (a small LCG), so tests need no training. */
+function randomWeights(seed: number): NamedWeight[] {
+  let state = seed;
+  const next = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648 - 0.5;
+  };
+  const shapes = [{ name: 'item_matrix', shape: [ITEMS, config.dims] }, ...encoderWeightShapes(config)];
+  return shapes.map(({ name, shape }) => {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    if (name.endsWith('gamma')) values.fill(1);
+    else if (name !== 'repeat_bias') for (let i = 0; i < values.length; i++) values[i] = next() * 0.6;
+    return { name, shape, values };
+  });
+}
+
+function build(weights: NamedWeight[], quantization: Quantization): ScoringModel {
+  const { modelJson, weights: bytes } = modelFiles(config, weights, quantization);
+  return decodeModel(modelJson, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
+const history: HistoryEvent[] = [
+  { itemIndex: 3, type: 'view', timestamp: 1_000_000 },
+  { itemIndex: 7, type: 'cart', timestamp: 1_030_000 },
+  { itemIndex: null, type: 'search', timestamp: 1_040_000, query: 'mug' },
+  { itemIndex: 12, type: 'purchase', timestamp: 5_000_000 },
+];
+
+function topIndices(scores: Float32Array, k: number): number[] {
+  return [...scores.keys()].sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, k);
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('decodeModel', () => {
+  it('scores every item, deterministically, without leaking tensors', async () => {
+    const model = build(randomWeights(1), 'float32');
+    expect(model.itemCount).toBe(ITEMS);
+    expect(model.dims).toBe(config.dims);
+    await model.score(history); // warm-up: backends may cache constants on first use
+    const before = tf.memory().numTensors;
+    const a = await model.score(history);
+    const b = await model.score(history);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a).toHaveLength(ITEMS);
+    expect(Array.from(a).every(Number.isFinite)).toBe(true);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    model.dispose();
+  });
+
+  it('depends on the history: order and content change the scores', async () => {
+    const model = build(randomWeights(2), 'float32');
+    const base = await model.score(history);
+    const reordered = await model.score([history[1]!, history[0]!, history[2]!, history[3]!]);
+    const empty = await model.score([]);
+    expect(Array.from(reordered)).not.toEqual(Array.from(base));
+    expect(Array.from(empty)).not.toEqual(Array.from(base));
+    expect(Array.from(empty).every(Number.isFinite)).toBe(true);
+    model.dispose();
+  });
+
+  it('keeps only the last maxLength events', async () => {
+    const model = build(randomWeights(3), 'float32');
+    const long: HistoryEvent[] = Array.from({ length: 20 }, (_, i) => ({ itemIndex: i, type: 'view', timestamp: i * 60_000 }));
+    const a = await model.score(long);
+    // Changing an event older than the window (but not the gap of the first kept event) changes nothing.
+    const b = await model.score([{ ...long[0]!, itemIndex: 29 }, ...long.slice(1)]);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    model.dispose();
+  });
+
+  it('ranks already-seen items up when the repeat bias says so', async () => {
+    const weights = randomWeights(4);
+    const plain = build(weights, 'float32');
+    const boosted = weights.map((w) => (w.name === 'repeat_bias' ? { ...w, values: w.values.map((_, i) => (i === 0 ? 50 : 0)) } : w));
+    const model = build(boosted, 'float32');
+    const scores = await model.score(history);
+    expect(topIndices(scores, 1)).toEqual([12]);
+    const plainScores = await plain.score(history);
+    expect(scores[3]).toBe(plainScores[3]); // bias only for the latest bucket (recency 1)
+    plain.dispose();
+    model.dispose();
+  });
+
+  it('uint8 and float16 weights give nearly the float32 ranking', async () => {
+    const weights = randomWeights(5);
+    const full = build(weights, 'float32');
+    const reference = topIndices(await full.score(history), 10);
+    for (const q of ['float16', 'uint8'] as const) {
+      const model = build(weights, q);
+      const top = topIndices(await model.score(history), 10);
+      const overlap = top.filter((i) => reference.includes(i)).length;
+      expect(overlap, q).toBeGreaterThanOrEqual(8);
+      const embeddings = await model.itemEmbeddings();
+      const exact = weights[0]!.values;
+      let maxError = 0;
+      for (let i = 0; i < exact.length; i++) maxError = Math.max(maxError, Math.abs(exact[i]! - embeddings[i]!));
+      expect(maxError, q).toBeLessThan(q === 'uint8' ? 0.003 : 0.0005);
+      model.dispose();
+    }
+    full.dispose();
+  });
+
+  it('dispose frees every tensor it made', async () => {
+    const before = tf.memory().numTensors;
+    const model = build(randomWeights(6), 'uint8');
+    await model.score(history);
+    await model.itemEmbeddings();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects artifacts that do not fit together, naming the field', () => {
+    const { modelJson, weights } = modelFiles(config, randomWeights(7), 'float32');
+    const buffer = weights.buffer.slice(0) as ArrayBuffer;
+    expect(() => decodeModel({ ...modelJson, format: 'other' as 'reco-sasrec/1' }, buffer)).toThrow(/format/);
+    expect(() => decodeModel(modelJson, buffer.slice(0, 100))).toThrow(/bytes/);
+    expect(() => decodeModel({ ...modelJson, modelTopology: { ...modelJson.modelTopology, dims: 0 } }, buffer)).toThrow(/dims/);
+  });
+});
