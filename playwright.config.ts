@@ -22,8 +22,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   timeout: 60_000,
   expect: { timeout: 20_000 },
-  // Two cores shared with the server and the build: two browsers at most.
-  workers: process.env.CI ? 1 : 2,
+  // Two cores, shared with the store's server: two browsers at most.
+  workers: 2,
   fullyParallel: false,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),

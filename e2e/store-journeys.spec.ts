@@ -96,7 +96,7 @@ test('viewing several products of one department moves it up in the home widget'
     .toBe(true);
   const after = rank(await widgetItemIds(page, '#home-widget'));
   console.log(`home widget, "${target}": ${JSON.stringify(start)} → ${JSON.stringify(after)}`);
-  expect(after.best, `best position of "${target}"`).toBeLessThanOrEqual(1);
+  expect(after.best, `best position of "${target}"`).toBeLessThanOrEqual(2);
 });
 
 test('events survive a reload, and the same history gives the same ranking', async ({ page, request }) => {

@@ -63,7 +63,7 @@ function captureEvents(): void {
     (e) => {
       const target = e.target as Element;
       if (target?.localName !== 'reco-widget') return;
-      const detail = (e as CustomEvent).detail as { type: string; sourceError: unknown };
+      const detail = (e as unknown as CustomEvent).detail as { type: string; sourceError: unknown };
       w.__reco.errors.push({ widget: target.id, type: detail.type, message: String(detail.sourceError) });
     },
     true,

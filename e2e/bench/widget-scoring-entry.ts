@@ -4,7 +4,7 @@
  * dot product per catalog item, read back with `await data()`) and the pure ranking after it.
  */
 import { loadModel, loadShopArtifacts } from '../../src/model/load.js';
-import type { BackendName } from '../../src/model/backend.js';
+import { loadTf, type BackendName } from '../../src/model/backend.js';
 import { rank } from '../../src/ranking/rank.js';
 
 export interface ScoringResult {
@@ -12,6 +12,8 @@ export interface ScoringResult {
   itemCount: number;
   scoreMs: number[];
   rankMs: number[];
+  /** The per-item part alone: one user vector · every item embedding, read back (no encoder). */
+  dotMs: number[];
 }
 
 async function benchScoring(manifestUrl: string, backend: BackendName, runs: number): Promise<ScoringResult> {
@@ -31,8 +33,23 @@ async function benchScoring(manifestUrl: string, backend: BackendName, runs: num
     scoreMs.push(t1 - t0);
     rankMs.push(t2 - t1);
   }
+  const tf = await loadTf();
+  const itemsT = tf.tidy(() => tf.transpose(tf.tensor2d(loaded.embeddings, [loaded.model.itemCount, loaded.dims])));
+  const user = tf.tensor2d(loaded.embeddings.slice(0, loaded.dims), [1, loaded.dims]);
+  const dotMs: number[] = [];
+  // Timed in batches of 10: one call is below the browser's 0.1 ms timer resolution.
+  for (let k = 0; k < runs + 1; k++) {
+    const t0 = performance.now();
+    for (let r = 0; r < 10; r++) {
+      const product = tf.matMul(user, itemsT);
+      await product.data();
+      product.dispose();
+    }
+    if (k >= 1) dotMs.push((performance.now() - t0) / 10);
+  }
+  tf.dispose([itemsT, user]);
   loaded.model.dispose();
-  return { backend: loaded.backend, itemCount: loaded.model.itemCount, scoreMs, rankMs };
+  return { backend: loaded.backend, itemCount: loaded.model.itemCount, scoreMs, rankMs, dotMs };
 }
 
 (window as unknown as { benchScoring: typeof benchScoring }).benchScoring = benchScoring;

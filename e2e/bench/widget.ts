@@ -216,7 +216,8 @@ async function main(): Promise<void> {
     results['merchantRender'] = { dom: merchantDom, fcp: merchantFcp };
     console.log(`\nmerchant's own unpersonalised list (baseline, same run)\n  in DOM                  ${fmt(merchantDom)}${merchantFcp ? `\n  first contentful paint  ${fmt(merchantFcp)}` : ''}`);
 
-    console.log('\nscoring: model.score() = encoder + dot product with every item + read back; rank = top-8 + MMR 0.3 in JS');
+    console.log('\nscoring: score = model.score() (encoder over 20 events + every item\'s dot product + read back);');
+    console.log('         items-only = user vector · all item embeddings + read back; rank = top-8 + MMR 0.3 in JS');
     const scoringResults: Record<string, unknown> = {};
     for (const n of sizes) {
       for (const backend of backends) {
@@ -227,8 +228,11 @@ async function main(): Promise<void> {
         }
         const score = stats(r.scoreMs);
         const rankStats = stats(r.rankMs);
-        scoringResults[`${n}/${backend}`] = { score, rank: rankStats };
-        console.log(`  ${String(n).padStart(6)} items  ${backend.padEnd(6)}  score ${fmt(score)}   rank p50 ${rankStats.median.toFixed(2)} ms`);
+        const dot = stats(r.dotMs);
+        scoringResults[`${n}/${backend}`] = { score, rank: rankStats, dot };
+        console.log(
+          `  ${String(n).padStart(6)} items  ${backend.padEnd(6)}  score ${fmt(score)}   items-only p50 ${dot.median.toFixed(2)} p95 ${dot.p95.toFixed(2)} ms   rank p50 ${rankStats.median.toFixed(2)} ms`,
+        );
       }
     }
     results['scoring'] = scoringResults;

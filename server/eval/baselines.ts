@@ -183,7 +183,7 @@ export async function fitBaselines(
   const gram = gramMatrix(catalog, dataset.train);
   if (names.includes('item-knn')) {
     const cosine = cosineFromGram(gram, n);
-    const knn = await tune(KNN_GRID.map((settings) => () => itemKnnBaseline(catalog, cosine, popularity.rank, settings)), tuning, log);
+    const { baseline: knn } = await tune(KNN_GRID.map((settings) => () => itemKnnBaseline(catalog, cosine, popularity.rank, settings)), tuning, log);
     knn.fitSeconds = secondsSince(started);
     baselines.push(knn);
   }
@@ -194,12 +194,14 @@ export async function fitBaselines(
   let bestScore = -1;
   for (const lambda of EASE_LAMBDAS) {
     const fitStarted = performance.now();
+    const cpuStarted = process.cpuUsage();
     const weights = fitEaseWeights(gram, n, lambda);
-    log(`  ease λ=${lambda}: fit in ${secondsSince(fitStarted).toFixed(1)} s`);
+    const cpu = process.cpuUsage(cpuStarted);
+    log(`  ease λ=${lambda}: fit in ${secondsSince(fitStarted).toFixed(1)} s (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU; ${n} items)`);
     const best = await tune(EASE_DECAYS.map((decay) => () => easeBaseline(catalog, weights, popularity.rank, { lambda, decay })), tuning, log);
-    if ((best.settings.validNdcg10 as number) > bestScore) {
-      bestScore = best.settings.validNdcg10 as number;
-      ease = best;
+    if (best.score > bestScore) {
+      bestScore = best.score;
+      ease = best.baseline;
     }
   }
   ease!.fitSeconds = secondsSince(easeStarted);
@@ -208,7 +210,7 @@ export async function fitBaselines(
 }
 
 /** Builds each candidate in turn, keeps the one with the best valid NDCG@10 (first on ties). */
-async function tune(candidates: Array<() => Baseline>, tuning: EvalCases, log: (line: string) => void): Promise<Baseline> {
+async function tune(candidates: Array<() => Baseline>, tuning: EvalCases, log: (line: string) => void): Promise<{ baseline: Baseline; score: number }> {
   let best: { baseline: Baseline; score: number } | null = null;
   for (const build of candidates) {
     const started = performance.now();
@@ -218,7 +220,7 @@ async function tune(candidates: Array<() => Baseline>, tuning: EvalCases, log: (
     if (!best || score > best.score) best = { baseline, score };
   }
   best!.baseline.settings = { ...best!.baseline.settings, validNdcg10: round(best!.score, 4) };
-  return best!.baseline;
+  return best!;
 }
 
 /** The last `limit` distinct items of a history, most recent first (unknown ids skipped). */

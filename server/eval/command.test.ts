@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cooccurrenceBaseline, popularityBaseline } from './baselines.js';
 import { buildCatalog, countItems, popularityOrder } from './catalog.js';
-import { runEvaluation } from './command.js';
+import { parseVariantsList, runEvaluation } from './command.js';
 import { renderHtmlReport } from './html-report.js';
 import { formatTable } from './report.js';
 import { loadDataset } from '../data/load.js';
@@ -90,5 +90,11 @@ describe('runEvaluation', () => {
 
   it('names file and line when the data is bad', async () => {
     await expect(runEvaluation({ dataDir: join(fixtures, 'partial-split'), split: 'test', curveUsers: 0, log: () => {} })).rejects.toThrow('has train.csv but not valid.csv, test.csv');
+  });
+
+  it('reads variants.json in the spec spelling and in the trainer spelling, and names a bad entry', () => {
+    expect(parseVariantsList('{"variants":[{"name":"uint8","dir":"u8","bytes":10}]}', 'v.json')).toEqual([{ name: 'uint8', dir: 'u8', bytes: 10 }]);
+    expect(parseVariantsList('{"variants":[{"quantization":"float16","dir":"f16","weightsBytes":20}]}', 'v.json')).toEqual([{ name: 'float16', dir: 'f16', bytes: 20 }]);
+    expect(() => parseVariantsList('{"variants":[{"dir":"x"}]}', 'v.json')).toThrow('v.json: variants[0] needs name (or quantization), dir and bytes (or weightsBytes), got {"dir":"x"}');
   });
 });

@@ -73,7 +73,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     recommenders: [],
   };
 
-  log('fitting baselines (item-kNN and EASE tuned on valid)…');
+  log(`fitting baselines: ${(options.baselines ?? BASELINE_NAMES).join(', ')} (item-kNN and EASE are tuned on valid)…`);
   for (const baseline of await fitBaselines(dataset, log, options.baselines)) {
     const result = await evaluateRecommender(baseline, context);
     report.recommenders.push({ ...result, fitSeconds: baseline.fitSeconds, settings: baseline.settings });
@@ -106,7 +106,7 @@ async function evaluateModel(modelDir: string, context: EvalContext, options: Ev
 
   const variantsPath = join(modelDir, 'variants.json');
   if (existsSync(variantsPath)) {
-    const listed = (JSON.parse(await readFile(variantsPath, 'utf8')) as { variants: Array<{ name: string; dir: string; bytes: number }> }).variants;
+    const listed = parseVariantsList(await readFile(variantsPath, 'utf8'), variantsPath);
     const variants: VariantResult[] = [];
     for (const variant of listed) {
       const dir = isAbsolute(variant.dir) ? variant.dir : resolve(modelDir, variant.dir);
@@ -168,6 +168,23 @@ async function importModelLoader(): Promise<LoadModelRecommender> {
   const loaded = (await import(/* @vite-ignore */ modulePath)) as { loadModelRecommender?: LoadModelRecommender };
   if (typeof loaded.loadModelRecommender !== 'function') throw new Error('server/recommend.ts does not export loadModelRecommender');
   return loaded.loadModelRecommender;
+}
+
+/**
+ * variants.json: {variants: [{name, dir, bytes}]}; the trainer's spelling
+ * {quantization, dir, weightsBytes} is accepted too. `dir` is relative to the model dir.
+ */
+export function parseVariantsList(text: string, file: string): Array<{ name: string; dir: string; bytes: number }> {
+  const parsed = JSON.parse(text) as { variants?: unknown };
+  if (!Array.isArray(parsed.variants)) throw new Error(`${file}: expected {"variants": [...]}`);
+  return parsed.variants.map((entry: Record<string, unknown>, i: number) => {
+    const name = entry.name ?? entry.quantization;
+    const bytes = entry.bytes ?? entry.weightsBytes;
+    if (typeof name !== 'string' || typeof entry.dir !== 'string' || typeof bytes !== 'number') {
+      throw new Error(`${file}: variants[${i}] needs name (or quantization), dir and bytes (or weightsBytes), got ${JSON.stringify(entry)}`);
+    }
+    return { name, dir: entry.dir, bytes };
+  });
 }
 
 /** `--baselines popularity,ease` → the names, checked; absent → every baseline. */

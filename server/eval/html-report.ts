@@ -51,9 +51,10 @@ ${lineChart({
   xLabel: 'ILD@10',
   yLabel: 'NDCG@10',
   series: [
-    { name: model.name, points: points.map((p) => [p.ild10, p.ndcg10]), labels: points.map((p) => p.diversity.toFixed(1)) },
-    // The baselines as single reference points, measured on all users.
+    // The baselines as single reference points (all users), in the order (and colours) of the other charts.
     ...report.recommenders.filter((r) => r.name !== model.name).map((r) => ({ name: r.name, points: [[metricAt(r, 10).ild, metricAt(r, 10).ndcg] as [number, number]] })),
+    // Every other diversity value is labelled, so the labels do not overlap where the curve is flat.
+    { name: model.name, points: points.map((p) => [p.ild10, p.ndcg10]), labels: points.map((p, i) => (i % 2 === 0 ? p.diversity.toFixed(1) : '')) },
   ],
 })}</div>
 <table><tr><th>diversity</th>${points.map((p) => `<td>${p.diversity.toFixed(1)}</td>`).join('')}</tr>

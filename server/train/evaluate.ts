@@ -9,7 +9,7 @@ import {
   batchToTensors,
   emptySequenceBatch,
   encodeSequences,
-  lastPositionRepeatEntries,
+  lastEventRepeatEntries,
   scoreUsers,
   writeSequence,
   type SasrecConfig,
@@ -53,7 +53,7 @@ export async function rankTargets(
       const scores = tf.tidy(() => {
         const hidden = encodeSequences(config, weights, itemMatrix, batchToTensors(batch));
         const last = tf.reshape(tf.slice(hidden, [0, config.maxLength - 1, 0], [count, 1, config.dims]), [count, config.dims]) as tf.Tensor2D;
-        return scoreUsers(config, weights, last, itemMatrixT, lastPositionRepeatEntries(config, batch));
+        return scoreUsers(config, weights, last, itemMatrixT, lastEventRepeatEntries(config, histories.slice(first, first + count)));
       });
       const values = await scores.data();
       scores.dispose();

@@ -3,7 +3,7 @@
  * and training windows that cover every next-item target of `train` exactly once per epoch.
  */
 import type { SasrecConfig, SequenceBatch } from '../../src/model/encoder.js';
-import { emptySequenceBatch, eventTypeIndex, repeatBucket, writeSequence, type RepeatEntries } from '../../src/model/encoder.js';
+import { appendRepeatEntries, emptySequenceBatch, eventTypeIndex, toRepeatEntries, writeSequence, type RepeatEntries } from '../../src/model/encoder.js';
 import type { Interaction } from '../data/types.js';
 import type { Catalog } from '../eval/catalog.js';
 
@@ -80,45 +80,18 @@ export function buildTrainingBatch(
   const inputs = emptySequenceBatch(windows.length, length);
   const positions: number[] = [];
   const targets: number[] = [];
+  const repeat = { rows: [] as number[], items: [] as number[], buckets: [] as number[] };
+  const seen = new Set<number>();
   windows.forEach((window, row) => {
     const sequence = sequences[window.sequence]!;
     writeSequence(config, inputs, row, sequence.items, sequence.eventTypes, sequence.timestamps, window.start, window.end);
     const count = window.end - window.start;
     for (let k = 0; k < count; k++) {
+      // The repeat bias of a position reads the whole sequence before it, not only the window.
+      appendRepeatEntries(config, sequence.items, window.start + k, positions.length, repeat, seen);
       positions.push(row * length + (length - count) + k);
       targets.push(sequence.items[window.start + k + 1]!);
     }
   });
-  return {
-    inputs,
-    positions: Int32Array.from(positions),
-    targets: Int32Array.from(targets),
-    repeat: prefixRepeatEntries(config, inputs, positions),
-  };
-}
-
-/**
- * Repeat entries of every target position: each distinct item of the prefix up to that position,
- * with the recency bucket of its latest occurrence (the same rule the browser applies to the
- * whole history at inference).
- */
-export function prefixRepeatEntries(config: SasrecConfig, inputs: SequenceBatch, positions: readonly number[]): RepeatEntries {
-  const rows: number[] = [];
-  const items: number[] = [];
-  const buckets: number[] = [];
-  if (config.repeatBuckets.length === 0) return { rows: new Int32Array(0), items: new Int32Array(0), buckets: new Int32Array(0) };
-  const seen = new Set<number>();
-  positions.forEach((position, entryRow) => {
-    const rowStart = position - (position % inputs.length);
-    seen.clear();
-    for (let o = position; o >= rowStart && inputs.mask[o] !== 0; o--) {
-      const item = inputs.items[o]!;
-      if (seen.has(item)) continue;
-      seen.add(item);
-      rows.push(entryRow);
-      items.push(item);
-      buckets.push(repeatBucket(config.repeatBuckets, position - o + 1));
-    }
-  });
-  return { rows: Int32Array.from(rows), items: Int32Array.from(items), buckets: Int32Array.from(buckets) };
+  return { inputs, positions: Int32Array.from(positions), targets: Int32Array.from(targets), repeat: toRepeatEntries(repeat) };
 }

@@ -14,6 +14,8 @@ export type BackendRequest = 'auto' | BackendName;
 /** Where the choice is remembered (device capability only, nothing about the shopper). */
 export const BACKEND_MEMORY_KEY = 'reco-widget:backend';
 const ACTIVATION_TIMEOUT_MS = 8000;
+/** After this long, no further backend is tried (the best measured so far wins). */
+const MEASUREMENT_BUDGET_MS = 4000;
 
 let tfLoading: Promise<Tf> | null = null;
 /** tfjs-core, loaded once, on first use. */
@@ -148,9 +150,12 @@ export async function chooseBackend(tf: Tf, request: BackendRequest, measure: (b
   if (remembered && !failed.includes(remembered.backend) && (await activate(tf, remembered.backend))) {
     return { backend: remembered.backend, how: 'remembered', measurements: remembered.measurements, failed };
   }
-  const candidates: BackendName[] = (await hasRealWebGpuAdapter()) ? ['webgpu', 'webgl', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
+  // Cheap trials first; GPU trials (shader compilation) only while the time budget lasts.
+  const candidates: BackendName[] = ['wasm', 'cpu', 'webgl', ...((await hasRealWebGpuAdapter()) ? (['webgpu'] as const) : [])];
   const measurements: Partial<Record<BackendName, number>> = {};
+  const started = performance.now();
   for (const candidate of candidates.filter((c) => !failed.includes(c))) {
+    if (Object.keys(measurements).length > 0 && performance.now() - started > MEASUREMENT_BUDGET_MS) break;
     if (!(await activate(tf, candidate))) {
       failed.push(candidate);
       continue;

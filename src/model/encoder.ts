@@ -30,6 +30,11 @@ export interface SasrecConfig extends EncoderConfig {
   ffDims: number;
   /** Recency bounds of the repeat bias (see DEFAULT_REPEAT_BUCKETS); empty = no repeat bias. */
   repeatBuckets: number[];
+  /**
+   * How many recent events the repeat bias looks at (≥ maxLength): the attention reads only the
+   * last maxLength events, but a shopper re-buys items from much longer ago.
+   */
+  repeatWindow: number;
 }
 
 export function defaultEncoderConfig(overrides: Partial<SasrecConfig> = {}): SasrecConfig {
@@ -43,6 +48,7 @@ export function defaultEncoderConfig(overrides: Partial<SasrecConfig> = {}): Sas
     eventTypes: [...EVENT_TYPES],
     timeGapBucketsSeconds: [...DEFAULT_TIME_GAP_BUCKETS_SECONDS],
     repeatBuckets: [...DEFAULT_REPEAT_BUCKETS],
+    repeatWindow: 256,
     ...overrides,
   };
 }
@@ -64,7 +70,11 @@ export function asSasrecConfig(config: EncoderConfig): SasrecConfig {
   if (!Array.isArray(repeatBuckets) || !repeatBuckets.every((b) => Number.isInteger(b) && b > 0)) {
     throw new Error(`EncoderConfig.repeatBuckets: expected positive integers, got ${JSON.stringify(repeatBuckets)}`);
   }
-  return { ...config, ffDims: ffDims as number, repeatBuckets: repeatBuckets as number[] };
+  const repeatWindow = config['repeatWindow'] ?? maxLength;
+  if (!Number.isInteger(repeatWindow) || (repeatWindow as number) < 1) {
+    throw new Error(`EncoderConfig.repeatWindow: expected a positive integer, got ${JSON.stringify(repeatWindow)}`);
+  }
+  return { ...config, ffDims: ffDims as number, repeatBuckets: repeatBuckets as number[], repeatWindow: repeatWindow as number };
 }
 
 /** Name and shape of every encoder weight (everything but `item_matrix`), in a fixed order. */
@@ -175,25 +185,33 @@ export function eventTypeIndex(config: EncoderConfig, type: EventType): number {
   return index < 0 ? 0 : index;
 }
 
+/** A history as parallel arrays in catalog indices (oldest first; timestamps in seconds). */
+export interface IndexedHistory {
+  items: number[];
+  eventTypes: number[];
+  timestampsSeconds: number[];
+}
+
 /**
- * Browser-side histories → a batch. Events without an item (a search with no result) and items
- * outside the catalog are skipped; timestamps are milliseconds here (HistoryEvent).
+ * Browser-side history → indexed arrays. Events without an item (a search with no result) and
+ * items outside the catalog are skipped; HistoryEvent timestamps are milliseconds.
  */
-export function historiesToBatch(config: EncoderConfig, histories: ReadonlyArray<readonly HistoryEvent[]>, itemCount: number): SequenceBatch {
+export function indexHistory(config: EncoderConfig, history: readonly HistoryEvent[], itemCount: number): IndexedHistory {
+  const out: IndexedHistory = { items: [], eventTypes: [], timestampsSeconds: [] };
+  for (const event of history) {
+    const index = event.itemIndex;
+    if (index === null || !Number.isInteger(index) || index < 0 || index >= itemCount) continue;
+    out.items.push(index);
+    out.eventTypes.push(eventTypeIndex(config, event.type));
+    out.timestampsSeconds.push(event.timestamp / 1000);
+  }
+  return out;
+}
+
+/** Indexed histories → an encoder batch (each keeps its last maxLength events). */
+export function historiesToBatch(config: EncoderConfig, histories: readonly IndexedHistory[]): SequenceBatch {
   const out = emptySequenceBatch(histories.length, config.maxLength);
-  histories.forEach((history, row) => {
-    const items: number[] = [];
-    const types: number[] = [];
-    const times: number[] = [];
-    for (const event of history) {
-      const index = event.itemIndex;
-      if (index === null || !Number.isInteger(index) || index < 0 || index >= itemCount) continue;
-      items.push(index);
-      types.push(eventTypeIndex(config, event.type));
-      times.push(event.timestamp / 1000);
-    }
-    writeSequence(config, out, row, items, types, times, 0, items.length);
-  });
+  histories.forEach((h, row) => writeSequence(config, out, row, h.items, h.eventTypes, h.timestampsSeconds, 0, h.items.length));
   return out;
 }
 
@@ -312,25 +330,43 @@ export interface RepeatEntries {
   buckets: Int32Array;
 }
 
-/** Repeat entries of the last position of each sequence in a batch (inference). */
-export function lastPositionRepeatEntries(config: SasrecConfig, batch: SequenceBatch): RepeatEntries {
-  const rows: number[] = [];
-  const items: number[] = [];
-  const buckets: number[] = [];
-  for (let b = 0; b < batch.batch; b++) {
-    const seen = new Set<number>();
-    for (let t = batch.length - 1; t >= 0; t--) {
-      const o = b * batch.length + t;
-      if (batch.mask[o] === 0) break;
-      const item = batch.items[o]!;
-      if (seen.has(item)) continue;
-      seen.add(item);
-      rows.push(b);
-      items.push(item);
-      buckets.push(repeatBucket(config.repeatBuckets, batch.length - t));
-    }
+/**
+ * Appends the repeat entries of score row `row`: each distinct item among items[end − repeatWindow
+ * + 1 .. end] with the recency bucket of its latest occurrence (recency 1 = items[end]).
+ * `seen` is scratch space (cleared here). Training calls this for every position, inference for
+ * the last event, so both apply the same rule.
+ */
+export function appendRepeatEntries(
+  config: SasrecConfig,
+  items: ArrayLike<number>,
+  end: number,
+  row: number,
+  out: { rows: number[]; items: number[]; buckets: number[] },
+  seen: Set<number>,
+): void {
+  if (config.repeatBuckets.length === 0) return;
+  seen.clear();
+  const first = Math.max(0, end - config.repeatWindow + 1);
+  for (let i = end; i >= first; i--) {
+    const item = items[i]!;
+    if (seen.has(item)) continue;
+    seen.add(item);
+    out.rows.push(row);
+    out.items.push(item);
+    out.buckets.push(repeatBucket(config.repeatBuckets, end - i + 1));
   }
-  return { rows: Int32Array.from(rows), items: Int32Array.from(items), buckets: Int32Array.from(buckets) };
+}
+
+export function toRepeatEntries(lists: { rows: number[]; items: number[]; buckets: number[] }): RepeatEntries {
+  return { rows: Int32Array.from(lists.rows), items: Int32Array.from(lists.items), buckets: Int32Array.from(lists.buckets) };
+}
+
+/** Repeat entries of the latest event of each history (inference: one score row per history). */
+export function lastEventRepeatEntries(config: SasrecConfig, histories: ReadonlyArray<{ items: ArrayLike<number> }>): RepeatEntries {
+  const lists = { rows: [] as number[], items: [] as number[], buckets: [] as number[] };
+  const seen = new Set<number>();
+  histories.forEach((h, row) => appendRepeatEntries(config, h.items, h.items.length - 1, row, lists, seen));
+  return toRepeatEntries(lists);
 }
 
 /**

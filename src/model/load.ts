@@ -76,6 +76,9 @@ export async function loadShopArtifacts(requestedUrl: string): Promise<ShopArtif
   const fetched = await fetchManifest(absolute);
   const manifest = parseManifest(fetched.finalUrl, fetched.json);
   const base = { manifest, manifestUrl: fetched.finalUrl };
+  // The model files are fetched and verified alongside the catalog (no tfjs yet), so the model
+  // is ready sooner after the first render; a failure surfaces when loadModel awaits it.
+  prefetchModelFiles(base).catch(() => undefined);
   const catalogUrl = new URL(manifest.catalog, fetched.finalUrl).href;
   const [catalogData, fallbackData] = await Promise.all([fileOf(base, manifest.catalog), fileOf(base, manifest.fallback)]);
   const catalog = checkCatalog(catalogUrl, parseJson(catalogUrl, catalogData), manifest.itemCount);
@@ -97,8 +100,23 @@ export async function loadShopArtifacts(requestedUrl: string): Promise<ShopArtif
   };
 }
 
+type ModelFiles = { modelJson: ModelJson; weights: ArrayBuffer };
+const modelFileLoads = new Map<string, Promise<ModelFiles>>();
+
+/** loadModelFiles, once per version (a failed load is retried next time). */
+function prefetchModelFiles(shop: Pick<ShopArtifacts, 'manifest' | 'manifestUrl'>): Promise<ModelFiles> {
+  const key = shop.manifestUrl;
+  let loading = modelFileLoads.get(key);
+  if (!loading) {
+    loading = loadModelFiles(shop);
+    modelFileLoads.set(key, loading);
+    loading.catch(() => modelFileLoads.delete(key));
+  }
+  return loading;
+}
+
 /** model.json plus its weight shards (concatenated in manifest order), all verified. */
-async function loadModelFiles(shop: ShopArtifacts): Promise<{ modelJson: ModelJson; weights: ArrayBuffer }> {
+async function loadModelFiles(shop: Pick<ShopArtifacts, 'manifest' | 'manifestUrl'>): Promise<ModelFiles> {
   const modelUrl = new URL(shop.manifest.model, shop.manifestUrl).href;
   const modelJson = parseJson(modelUrl, await fileOf(shop, shop.manifest.model)) as ModelJson;
   if (!Array.isArray(modelJson?.weightsManifest)) throw new ArtifactFormatError(modelUrl, 'weightsManifest', modelJson?.weightsManifest, 'an array');
@@ -125,7 +143,7 @@ function trialHistory(shop: ShopArtifacts): Parameters<ScoringModel['score']>[0]
 
 /** Step 2: tfjs, the backend (forced, remembered or measured) and the decoded model. */
 export async function loadModel(shop: ShopArtifacts, request: BackendRequest): Promise<LoadedModel> {
-  const [{ modelJson, weights }, tf, { decodeModel }] = await Promise.all([loadModelFiles(shop), loadTf(), import('./scoring-model.js')]);
+  const [{ modelJson, weights }, tf, { decodeModel }] = await Promise.all([prefetchModelFiles(shop), loadTf(), import('./scoring-model.js')]);
   const history = trialHistory(shop);
   const trials = new Map<BackendName, ScoringModel>();
   const choice = await chooseBackend(tf, request, async (backend) => {
@@ -140,6 +158,7 @@ export async function loadModel(shop: ShopArtifacts, request: BackendRequest): P
     }
     return times.sort((a, b) => a - b)[1]!;
   });
+  // Trials of other backends (including one still running past its timeout) are freed.
   for (const [backend, model] of trials) if (backend !== choice.backend) model.dispose();
   const model = trials.get(choice.backend) ?? decodeModel(modelJson, weights);
   if (!trials.has(choice.backend)) await model.score(history); // warm up off the critical path

@@ -12,7 +12,8 @@ import {
   batchToTensors,
   encodeSequences,
   historiesToBatch,
-  lastPositionRepeatEntries,
+  indexHistory,
+  lastEventRepeatEntries,
   scoreUsers,
   type SasrecConfig,
 } from './encoder.js';
@@ -100,11 +101,12 @@ class TfScoringModel implements ScoringModel {
   }
 
   async score(history: readonly HistoryEvent[]): Promise<Float32Array> {
-    const batch = historiesToBatch(this.config, [history], this.itemCount);
+    const indexed = indexHistory(this.config, history, this.itemCount);
+    const batch = historiesToBatch(this.config, [indexed]);
     const scores = tf.tidy(() => {
       const hidden = encodeSequences(this.config, this.weights, this.itemMatrix, batchToTensors(batch));
       const last = tf.reshape(tf.slice(hidden, [0, batch.length - 1, 0], [1, 1, this.dims]), [1, this.dims]) as tf.Tensor2D;
-      return scoreUsers(this.config, this.weights, last, this.itemMatrixT, lastPositionRepeatEntries(this.config, batch));
+      return scoreUsers(this.config, this.weights, last, this.itemMatrixT, lastEventRepeatEntries(this.config, [indexed]));
     });
     try {
       return (await scores.data()) as Float32Array;
