@@ -96,10 +96,13 @@ async function scoring(browser: Browser, server: WidgetServer, mount: string, ba
     const p = await context.newPage();
     await p.goto(page(server, 'scoring.html', '', '/lib/scoring/scoring.js'));
     await p.waitForFunction(() => 'benchScoring' in window);
-    const result = await p.evaluate(
+    const result = await Promise.race([
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no result within 180 s')), 180_000)),
+      p.evaluate(
       ([url, backend, runs]) => (window as unknown as { benchScoring(u: string, b: string, r: number): Promise<ScoringResult> }).benchScoring(url as string, backend as string, runs as number),
       [`${mount}/latest/manifest.json`, backend, runs] as const,
-    );
+      ),
+    ]);
     return result.backend === backend ? result : null;
   } catch (error) {
     console.warn(`  scoring ${backend} ${mount}: ${(error as Error).message.split('\n')[0]}`);

@@ -116,6 +116,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       bestEpoch: result.bestEpoch,
       stepSecondsMedian: result.stepSecondsMedian,
       epochSecondsMedian: result.epochSecondsMedian,
+      cpuSeconds: result.cpuSeconds,
       steps: result.steps,
       epochs: result.epochs,
     },

@@ -44,6 +44,8 @@ export interface FitResult {
   stepSecondsMedian: number;
   /** Median seconds of one epoch (steps only, no validation). */
   epochSecondsMedian: number;
+  /** CPU seconds this process spent in fit (user + system): the cost, independent of other load. */
+  cpuSeconds: number;
   steps: number;
 }
 
@@ -72,6 +74,11 @@ function initialValues(name: string, shape: number[], random: Random, initScale:
   const std = isMatrix ? Math.sqrt(2 / (shape[0]! + shape[1]!)) : initScale;
   for (let i = 0; i < size; i++) values[i] = random.normal() * std;
   return values;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function median(values: number[]): number {
@@ -118,6 +125,7 @@ export async function fit(
   let best = { ndcg: -1, epoch: 0, values: snapshot(variables) };
   let steps = 0;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   try {
     for (let epoch = 1; epoch <= hyper.epochs; epoch++) {
       const epochStart = performance.now();
@@ -173,7 +181,7 @@ export async function fit(
       const improved = validNdcg10 > best.ndcg;
       if (improved) best = { ndcg: validNdcg10, epoch, values: snapshot(variables) };
       log(
-        `epoch ${epoch}/${hyper.epochs} ${progressBar(epoch / hyper.epochs)} loss ${record.loss.toFixed(4)}  valid NDCG@10 ${validNdcg10.toFixed(4)}${improved ? ' *' : ''}  ${record.seconds.toFixed(1)}s`,
+        `epoch ${epoch}/${hyper.epochs} ${progressBar(epoch / hyper.epochs)} loss ${record.loss.toFixed(4)}  valid NDCG@10 ${validNdcg10.toFixed(4)}${improved ? ' *' : ''}  ${record.seconds.toFixed(1)}s (cpu ${cpuSecondsSince(cpuStarted).toFixed(0)}s)`,
       );
       if (epoch - best.epoch >= hyper.patience) {
         log(`early stop: no better valid NDCG@10 for ${hyper.patience} epochs; keeping epoch ${best.epoch}`);
@@ -194,6 +202,7 @@ export async function fit(
       validNdcg10: best.ndcg,
       stepSecondsMedian: median(stepSeconds),
       epochSecondsMedian: median(epochSeconds),
+      cpuSeconds: cpuSecondsSince(cpuStarted),
       steps,
     };
   } finally {
