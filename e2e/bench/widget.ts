@@ -115,22 +115,35 @@ async function scoring(browser: Browser, server: WidgetServer, mount: string, ba
 /** Milliseconds from navigation start to the first reco-ranked of any kind and the first personalised one. */
 async function timeToRender(p: Page, url: string): Promise<{ first: number; personal: number }> {
   await p.goto(url);
-  const handle = await p.waitForFunction(
+  const handle = await p
+    .waitForFunction(
     () => {
       const events = (window as unknown as { __ranked?: Array<{ at: number; personal: boolean; backend: string }> }).__ranked ?? [];
       const personal = events.find((e) => e.personal && e.backend !== 'fallback');
       return personal ? { first: events[0]!.at, personal: personal.at } : false;
     },
-    null,
-    { timeout: 60_000, polling: 20 },
-  );
+      null,
+      { timeout: 120_000, polling: 20 },
+    )
+    .catch(async (error: Error) => {
+      const state = await p.evaluate(() => ({
+        ranked: (window as unknown as { __ranked?: unknown[] }).__ranked,
+        errors: (window as unknown as { __errors?: unknown[] }).__errors,
+      }));
+      throw new Error(`${url}: no personalised render (${error.message.split('\n')[0]}); state ${JSON.stringify(state).slice(0, 500)}`);
+    });
   return (await handle.jsonValue()) as { first: number; personal: number };
 }
 
 const captureRanked = () => {
-  const w = window as unknown as { __ranked: Array<{ at: number; personal: boolean; backend: string }> };
+  const w = window as unknown as { __ranked: Array<{ at: number; personal: boolean; backend: string }>; __errors: string[] };
   w.__ranked = [];
+  w.__errors = [];
   document.addEventListener('reco-ranked', (e) => w.__ranked.push({ ...(e as CustomEvent).detail, at: performance.now() }));
+  document.addEventListener('error', (e) => {
+    const detail = (e as unknown as CustomEvent).detail as { type?: string; sourceError?: unknown } | null;
+    if (detail?.type) w.__errors.push(`${detail.type}: ${String(detail.sourceError)}`);
+  }, true);
 };
 
 /** The merchant's own list (server-rendered, unpersonalised): when it is in the DOM, and first contentful paint. */

@@ -65,11 +65,39 @@ export const softmaxCrossEntropy: (logits: tf.Tensor2D, targets: tf.Tensor1D) =>
   };
 });
 
-/** constant [n, v] · table [v, d] with the gradient for the table only (constantT = constantᵀ). */
-export function constantMatMul(constant: tf.Tensor2D, constantT: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor2D {
-  const op = tf.customGrad<tf.Tensor2D>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-    value: tf.matMul(constant, args[0] as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [tf.matMul(constantT, dy as tf.Tensor2D)],
-  }));
+/**
+ * Rows of a sparse [n, v] matrix (≤ k non-zeros per row: `columns`/`values` of length n·k, value
+ * 0 = empty slot) times table [v, d], in plain JS: O(n·k·d), far cheaper on wasm than a dense
+ * product or k gathers. Differentiable in the table (the gradient is the transposed product).
+ */
+export function sparseRowsMatMul(columns: Int32Array, values: Float32Array, perRow: number, table: tf.Tensor2D): tf.Tensor2D {
+  const rows = columns.length / perRow;
+  const [vocabulary, dims] = table.shape;
+  const op = tf.customGrad<tf.Tensor2D>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const t = (args[0] as tf.Tensor2D).dataSync() as Float32Array;
+    const out = new Float32Array(rows * dims);
+    for (let slot = 0; slot < columns.length; slot++) {
+      const w = values[slot]!;
+      if (w === 0) continue;
+      const from = columns[slot]! * dims;
+      const to = Math.floor(slot / perRow) * dims;
+      for (let d = 0; d < dims; d++) out[to + d] += w * t[from + d]!;
+    }
+    return {
+      value: tf.tensor2d(out, [rows, dims]),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const g = (dy as tf.Tensor).dataSync() as Float32Array;
+        const grad = new Float32Array(vocabulary * dims);
+        for (let slot = 0; slot < columns.length; slot++) {
+          const w = values[slot]!;
+          if (w === 0) continue;
+          const to = columns[slot]! * dims;
+          const from = Math.floor(slot / perRow) * dims;
+          for (let d = 0; d < dims; d++) grad[to + d] += w * g[from + d]!;
+        }
+        return [tf.tensor2d(grad, [vocabulary, dims])];
+      },
+    };
+  });
   return op(table);
 }

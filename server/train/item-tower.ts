@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/types.js';
 import type { Catalog } from '../eval/catalog.js';
+import { sparseRowsMatMul } from './grad-ops.js';
 
 export interface ItemFeatures {
   itemCount: number;
@@ -106,44 +107,17 @@ export function towerWeightShapes(features: ItemFeatures, dims: number): Array<{
 export interface ItemFeatureTensors {
   category: tf.Tensor1D;
   priceBucket: tf.Tensor1D;
-  /** Dense token weights [N, V] and their transpose (for the gradient), when N·V is small enough. */
-  tokenMatrix: tf.Tensor2D | null;
-  tokenMatrixT: tf.Tensor2D | null;
-  tokens: tf.Tensor1D;
-  tokenWeights: tf.Tensor2D;
 }
 
-/** Above this many N·V entries the token part uses gathers instead of a dense matrix product. */
-const DENSE_TOKEN_LIMIT = 30_000_000;
-
 export function featureTensors(features: ItemFeatures): ItemFeatureTensors {
-  let tokenMatrix: tf.Tensor2D | null = null;
-  let tokenMatrixT: tf.Tensor2D | null = null;
-  if (features.itemCount * features.vocabularySize <= DENSE_TOKEN_LIMIT) {
-    const dense = new Float32Array(features.itemCount * features.vocabularySize);
-    for (let i = 0; i < features.itemCount; i++) {
-      for (let k = 0; k < features.tokensPerItem; k++) {
-        const slot = i * features.tokensPerItem + k;
-        if (features.tokenWeights[slot]! > 0) dense[i * features.vocabularySize + features.tokens[slot]!] = features.tokenWeights[slot]!;
-      }
-    }
-    tokenMatrix = tf.tensor2d(dense, [features.itemCount, features.vocabularySize]);
-    tokenMatrixT = tf.transpose(tokenMatrix);
-  }
   return {
     category: tf.tensor1d(features.category, 'int32'),
     priceBucket: tf.tensor1d(features.priceBucket, 'int32'),
-    tokenMatrix,
-    tokenMatrixT,
-    tokens: tf.tensor1d(features.tokens, 'int32'),
-    tokenWeights: tf.tensor2d(features.tokenWeights, [features.tokenWeights.length, 1]),
   };
 }
 
 export interface TowerOps {
   gather: (table: tf.Tensor, indices: tf.Tensor) => tf.Tensor;
-  /** constant [N, V] · table [V, D], differentiable in the table only (training). */
-  constantMatMul?: (constant: tf.Tensor2D, constantT: tf.Tensor2D, table: tf.Tensor2D) => tf.Tensor2D;
 }
 
 /**
@@ -157,17 +131,9 @@ export function itemTower(
   ops: TowerOps,
   idKeep?: tf.Tensor,
 ): tf.Tensor2D {
-  const dims = weights['tower/id']!.shape[1]!;
   const id = idKeep ? tf.mul(weights['tower/id']!, idKeep) : weights['tower/id']!;
   const category = ops.gather(weights['tower/category']!, tensors.category);
   const price = ops.gather(weights['tower/price']!, tensors.priceBucket);
-  const table = weights['tower/tokens']! as tf.Tensor2D;
-  let tokens: tf.Tensor;
-  if (tensors.tokenMatrix && tensors.tokenMatrixT) {
-    tokens = ops.constantMatMul ? ops.constantMatMul(tensors.tokenMatrix, tensors.tokenMatrixT, table) : tf.matMul(tensors.tokenMatrix, table);
-  } else {
-    const tokenRows = tf.mul(ops.gather(table, tensors.tokens), tensors.tokenWeights);
-    tokens = tf.sum(tf.reshape(tokenRows, [features.itemCount, features.tokensPerItem, dims]), 1);
-  }
+  const tokens = sparseRowsMatMul(features.tokens, features.tokenWeights, features.tokensPerItem, weights['tower/tokens']! as tf.Tensor2D);
   return tf.addN([id, category, price, tokens]) as tf.Tensor2D;
 }

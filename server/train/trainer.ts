@@ -9,7 +9,7 @@ import type { Dataset } from '../data/types.js';
 import { buildEvalCases } from '../eval/protocol.js';
 import type { Catalog } from '../eval/catalog.js';
 import { metricsFromRanks, rankTargets } from './evaluate.js';
-import { constantMatMul, gatherRows, matMulFast, scatterAddFlat, softmaxCrossEntropy } from './grad-ops.js';
+import { gatherRows, matMulFast, scatterAddFlat, softmaxCrossEntropy } from './grad-ops.js';
 import { buildItemFeatures, featureTensors, itemTower, towerWeightShapes, type ItemFeatures, type ItemFeatureTensors } from './item-tower.js';
 import type { TrainingHyperparameters } from './presets.js';
 import { Random } from './random.js';
@@ -211,7 +211,7 @@ export async function fit(
   }
 }
 
-const TRAINING_TOWER_OPS = { gather: gatherRows, constantMatMul };
+const TRAINING_TOWER_OPS = { gather: gatherRows };
 const INFERENCE_TOWER_OPS = { gather: (table: tf.Tensor, indices: tf.Tensor) => tf.gather(table, indices) };
 
 /**

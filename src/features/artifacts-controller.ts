@@ -29,6 +29,7 @@ export class ArtifactsController implements ReactiveController {
     host.addController(this);
   }
 
+  /** Nothing to do on connect: loading starts from `request`, called when the attributes are known. */
   hostConnected(): void {}
 
   /** Starts (or restarts) loading when the manifest URL or the backend request changed. */
