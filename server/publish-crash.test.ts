@@ -25,6 +25,9 @@ const { publishModel } = await import(${JSON.stringify(pathToFileURL(join(repo, 
 const { verifyVersionDir } = await import(${JSON.stringify(pathToFileURL(join(repo, 'server/prune.ts')).href)});
 const { defaultEncoderConfig } = await import(${JSON.stringify(pathToFileURL(join(repo, 'src/model/encoder.ts')).href)});
 const [root, staging, run] = process.argv.slice(2);
+// Never outlive the test: exit when the parent's end of stdin closes.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
 const items = 8192, dims = 64;
 for (let i = 0; ; i++) {
   const values = new Float32Array(items * dims).fill(Number(run) + i / 1000);
@@ -56,6 +59,8 @@ function seeded(seed: number): () => number {
 
 let work: string;
 let childScript: string;
+/** Writers still running (only if a test failed half-way). */
+const live = new Set<ChildProcess>();
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'publish-crash-'));
@@ -63,6 +68,7 @@ beforeAll(async () => {
   await writeFile(childScript, CHILD);
 });
 afterAll(async () => {
+  for (const child of live) child.kill('SIGKILL');
   await rm(work, { recursive: true, force: true });
 });
 
@@ -74,7 +80,8 @@ interface KillReport {
 /** Starts the writer; once it has published `before` versions, kills it after `delayMs`. */
 function runAndKill(root: string, staging: string, run: number, before: number, delayMs: number): Promise<KillReport> {
   return new Promise((resolvePromise, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', childScript, root, staging, String(run)], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', childScript, root, staging, String(run)], { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'] });
+    live.add(child);
     let phase = 'starting';
     let published = 0;
     let stderr = '';
@@ -91,6 +98,7 @@ function runAndKill(root: string, staging: string, run: number, before: number, 
       }
     });
     child.on('exit', (code, signal) => {
+      live.delete(child);
       if (signal === 'SIGKILL') resolvePromise({ phase, published });
       else reject(new Error(`writer exited by itself (code ${code}): ${stderr}`));
     });

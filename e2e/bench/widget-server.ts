@@ -117,8 +117,8 @@ export async function startWidgetServer(options: WidgetServerOptions): Promise<W
 async function newestMtime(path: string): Promise<number> {
   const info = await stat(path).catch(() => null);
   if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  let newest = info.mtimeMs;
+  if (!info.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : info.mtimeMs;
+  let newest = 0;
   for (const entry of await readdir(path)) newest = Math.max(newest, await newestMtime(join(path, entry)));
   return newest;
 }
@@ -149,12 +149,15 @@ export async function withLock<T>(lock: string, work: () => Promise<T>): Promise
   }
 }
 
-/** The production library build the specs test (not the dev build), rebuilt when src/ changed. */
-export async function ensureLibBuild(outDir = join(repoRoot, '.cache/widget-e2e-lib')): Promise<string> {
-  return withLock(outDir + '.lock', async () => {
-    const built = await stat(join(outDir, 'reco-widget.js')).catch(() => null);
-    const sources = Math.max(await newestMtime(join(repoRoot, 'src')), await newestMtime(join(repoRoot, 'vite.config.ts')));
-    if (!built || built.mtimeMs < sources) {
+/**
+ * The production library build the specs test (not the dev build). Each state of src/ gets its
+ * own directory, so a worker that starts after an edit never rebuilds files another worker serves.
+ */
+export async function ensureLibBuild(baseDir = join(repoRoot, '.cache/widget-e2e-lib')): Promise<string> {
+  const sources = Math.max(await newestMtime(join(repoRoot, 'src')), await newestMtime(join(repoRoot, 'vite.config.ts')));
+  const outDir = join(baseDir, String(Math.floor(sources)));
+  return withLock(baseDir + '.lock', async () => {
+    if (!(await stat(join(outDir, 'reco-widget.js')).catch(() => null))) {
       await promisify(execFile)('npx', ['vite', 'build', '--mode', 'lib', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repoRoot, timeout: 180_000 });
     }
     return outDir;

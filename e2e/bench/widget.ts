@@ -165,7 +165,8 @@ async function merchantRender(browser: Browser, server: WidgetServer, count: num
 }
 
 async function renderAndLatency(browser: Browser, server: WidgetServer, mount: string, items: number) {
-  const seed = page(server, `seed-${items}.html`, [3, 15, 27, 40].map((i) => `<div data-reco-track="view" data-reco-item="${fixtureItemId(i)}"></div>`).join(''));
+  const seed = page(server, `seed-${items}.html`, '');
+  const seedIds = [3, 15, 27, 40].map(fixtureItemId);
   const widgetUrl = page(server, `widget-${items}.html`, `<reco-widget id="w" model="${mount}/latest/manifest.json" limit="8"></reco-widget>`);
   const cold: number[] = [];
   const coldFirst: number[] = [];
@@ -177,7 +178,12 @@ async function renderAndLatency(browser: Browser, server: WidgetServer, mount: s
     await context.addInitScript(captureRanked);
     const p = await context.newPage();
     await p.goto(seed);
-    await p.waitForFunction(async () => ((await (window as unknown as { reco: { history(): Promise<unknown[]> } }).reco?.history()) ?? []).length === 4);
+    await p.waitForFunction(() => 'reco' in window);
+    // track() resolves once the event is in IndexedDB (a page left earlier could lose the write).
+    await p.evaluate(async (ids) => {
+      const reco = (window as unknown as { reco: { track(e: unknown): Promise<void> } }).reco;
+      for (const itemId of ids) await reco.track({ type: 'view', itemId });
+    }, seedIds);
     const c = await timeToRender(p, widgetUrl);
     cold.push(c.personal);
     coldFirst.push(c.first);

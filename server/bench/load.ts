@@ -4,7 +4,8 @@
  * seeded synthetic shop), starts the store server in a child process on 127.0.0.1 (an ephemeral
  * port, so client and server do not share one event loop), and runs autocannon against each
  * endpoint for `--duration` seconds, one after the other. References measured in the same run:
- * a tiny static file through the same server, and a bare node:http "ok" (the ceiling here).
+ * a tiny static file through the same server, and a bare node:http server answering "ok" and the
+ * same weights.bin bytes from memory (the ceilings of this machine and of the client).
  * Prints requests/s, latency p50/p99, errors and unexpected statuses per endpoint, checks every
  * artifact against its manifest sha256 after the load, and exits 1 on any error.
  */
@@ -52,19 +53,34 @@ interface Row {
 
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 
-/** Child mode: serve the store (artifacts) and a bare "ok" server, print both ports. */
-async function serveChild(siteDir: string, modelsRoot: string): Promise<void> {
+/**
+ * Child mode: serve the store (artifacts) and a bare server, print both ports. The bare one answers
+ * "ok", and /weights.bin with the published weights from memory: autocannon appends every body
+ * to a string, which costs far more for binary than for text, so that row is the client's ceiling
+ * for the real weights.bin row.
+ */
+async function serveChild(siteDir: string, modelsRoot: string, weightsPath: string): Promise<void> {
   const store = createStoreServer({ siteDir, modelsRoot });
-  const bare = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n'));
+  const weights = await readFile(weightsPath);
+  const bare = createServer((request, response) => {
+    if (request.url === '/weights.bin') {
+      response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(weights.length) }).end(weights);
+    } else {
+      response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
+    }
+  });
   const storePort = await listen(store, 0, '127.0.0.1');
   const barePort = await listen(bare, 0, '127.0.0.1');
   process.stdout.write(`ports ${storePort} ${barePort}\n`);
+  // Never outlive the bench: exit when the parent's end of stdin closes (it exited or was killed).
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
 }
 
-function startChild(siteDir: string, modelsRoot: string): Promise<{ child: ChildProcess; storePort: number; barePort: number }> {
+function startChild(siteDir: string, modelsRoot: string, weightsPath: string): Promise<{ child: ChildProcess; storePort: number; barePort: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve-site', siteDir, '--serve-models', modelsRoot], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve-site', siteDir, '--serve-models', modelsRoot, '--serve-weights', weightsPath], {
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -117,7 +133,7 @@ async function verifyServed(base: string, version: string, manifest: Manifest): 
 async function main(): Promise<number> {
   const args = parseCliArgs(['load', ...process.argv.slice(2)]);
   if (args.has('serve-site')) {
-    await serveChild(args.string('serve-site'), args.string('serve-models'));
+    await serveChild(args.string('serve-site'), args.string('serve-models'), args.string('serve-weights'));
     return -1; // keep serving until the parent kills this process
   }
   args.allowOnly(['duration', 'connections', 'json']);
@@ -141,7 +157,7 @@ async function main(): Promise<number> {
     await writeFile(join(siteDir, 'index.html'), '<!doctype html><title>load</title>');
     await writeFile(join(siteDir, 'ref.txt'), 'ok\n');
 
-    const started = await startChild(siteDir, modelsRoot);
+    const started = await startChild(siteDir, modelsRoot, join(dir, 'weights.bin'));
     child = started.child;
     const base = { store: `http://127.0.0.1:${started.storePort}`, bare: `http://127.0.0.1:${started.barePort}` };
     const etag = (await fetch(`${base.store}/models/${version}/weights.bin`)).headers.get('etag') ?? '';
@@ -149,6 +165,7 @@ async function main(): Promise<number> {
     const endpoints: Endpoint[] = [
       { name: 'reference: bare node:http "ok"', path: '/', status: 200, target: 'bare' },
       { name: 'reference: static 3-byte file', path: '/ref.txt', status: 200, target: 'store' },
+      { name: 'reference: bare, weights.bin bytes', path: '/weights.bin', status: 200, target: 'bare' },
       { name: 'latest manifest (302)', path: '/models/latest/manifest.json', status: 302, target: 'store', headers: origin },
       { name: 'manifest.json', path: `/models/${version}/manifest.json`, status: 200, target: 'store', headers: origin },
       { name: 'model.json', path: `/models/${version}/model.json`, status: 200, target: 'store', headers: origin },

@@ -6,10 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobView } from '../jobs.js';
-import { readLatest } from '../publish.js';
+import { JobQueue, type JobView } from '../jobs.js';
+import { exportModel } from '../../model-export/export.js';
+import type { Manifest } from '../../src/model/artifacts.js';
+import { defaultEncoderConfig } from '../../src/model/encoder.js';
+import { publishModel, readLatest } from '../publish.js';
+import { verifyVersionDir } from '../prune.js';
 import type { TrainOptions, TrainResult } from '../train/command.js';
+import { writeSyntheticDataset } from '../train/synthetic-dataset.js';
 import { createApiHandler, type ApiOptions } from './api.js';
+import { createStoreServer, listen } from './server.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
@@ -177,6 +183,9 @@ describe('uploads', () => {
       ['wrong-column-count.csv', 'shop/events.csv:3: field "(record)" has 3 fields but the header has 4 (value: "u1,i2,100")'],
       ['unterminated-quote.csv', 'shop/events.csv:3: field "item_id" has a quote that is never closed'],
       ['empty.csv', 'shop/events.csv:1: field "(header)" is missing: the file is empty'],
+      ['utf16.csv', 'shop/events.csv:1: field "(encoding)" is not UTF-8: the file is UTF-16'],
+      ['bom-inside.csv', 'shop/events.csv:3: field "(record)" contains a byte order mark (U+FEFF) after the start of the file'],
+      ['../datasets-bad/header-only/events.csv', 'shop/events.csv:2: field "(records)" is missing: the file has a header but no events'],
     ];
     for (const [fixture, message] of cases) {
       const response = await fetch(`${base}/api/datasets/shop/events.csv`, { method: 'PUT', headers: AUTH, body: await readFile(join(fixtures, fixture)) });
@@ -204,6 +213,20 @@ describe('uploads', () => {
     expect((await readdir(join(datasets, 'shop'))).sort()).toEqual(['events.csv', 'items.csv']);
   });
 
+  it('drops an upload the client aborts half-way, keeping the stored file and no temp file', async () => {
+    const url = new URL(base);
+    const req = httpRequest({ host: url.hostname, port: url.port, path: '/api/datasets/shop/events.csv', method: 'PUT', headers: AUTH });
+    req.on('error', () => undefined);
+    req.write('user_id,item_id,timestamp,event\nu9,i9,900,view\n');
+    // Wait until the server has created its temp file, then cut the connection.
+    const dir = join(datasets, 'shop');
+    while (!(await readdir(dir)).some((name) => name.startsWith('.upload-'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    req.destroy();
+    while ((await readdir(dir)).some((name) => name.startsWith('.upload-'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await readFile(join(dir, 'events.csv'), 'utf8')).toBe(GOOD_EVENTS);
+    expect((await readdir(dir)).sort()).toEqual(['events.csv', 'items.csv']);
+  });
+
   it('refuses path traversal and unknown files in every spelling', async () => {
     const paths = [
       '/api/datasets/../../etc/events.csv',
@@ -222,6 +245,10 @@ describe('uploads', () => {
     }
     expect(await readdir(datasets)).toEqual(['shop']);
     expect(existsSync(join(work, 'main', 'etc'))).toBe(false);
+    // A bad first upload to a new dataset leaves no empty dataset dir behind.
+    const first = await fetch(`${base}/api/datasets/fresh/events.csv`, { method: 'PUT', headers: AUTH, body: 'user_id,item_id,timestamp,event\n' });
+    expect(first.status).toBe(400);
+    expect(await readdir(datasets)).toEqual(['shop']);
   });
 
   it('answers 405 with Allow for a wrong method', async () => {
@@ -312,9 +339,11 @@ describe('train, publish and jobs', () => {
     const order: string[] = [];
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    const queue = new JobQueue();
     const slowBase = await serve({
       ...roots('slow'),
       token: TOKEN,
+      queue,
       train: async (options) => {
         order.push('train start');
         await held;
@@ -329,11 +358,116 @@ describe('train, publish and jobs', () => {
       order.push(`publish ${r.status}`);
       return r;
     });
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    // Wait (polling) until the publish is queued behind the held train.
+    while (queue.pending < 2 || order.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(order).toEqual(['train start']);
+    expect(queue.get(job.id)!.status).toBe('running');
     release();
     await publishing;
     expect((await pollJob(slowBase, job.id)).status).toBe('succeeded');
     expect(order).toEqual(['train start', 'train end', 'publish 404']);
+  });
+});
+
+describe('end to end, with real training in a child process (the default)', () => {
+  it('upload → train (preset small) → publish: latest is a verified version; a failed training is a failed job', { timeout: 240_000 }, async () => {
+    const e2e = await serve({ ...roots('e2e'), token: TOKEN });
+    const source = join(work, 'ring');
+    await writeSyntheticDataset(source, { users: 120, items: 40, eventsPerUser: 14, seed: 7, withItems: true });
+    for (const file of ['events.csv', 'items.csv']) {
+      const response = await fetch(`${e2e}/api/datasets/ring/${file}`, { method: 'PUT', headers: AUTH, body: await readFile(join(source, file)) });
+      expect(response.status, file).toBe(201);
+    }
+    const accepted = (await (await fetch(`${e2e}/api/train`, { method: 'POST', headers: AUTH, body: JSON.stringify({ dataset: 'ring', preset: 'small', seed: 1 }) })).json()) as JobView;
+    const trained = await pollJob(e2e, accepted.id);
+    expect(trained.error).toBeNull();
+    const result = trained.result as { version: string; metrics: Record<string, number> };
+    expect(result.metrics['test.ndcg@10']).toBeGreaterThan(result.metrics['popularity.test.ndcg@10']!);
+    const published = await fetch(`${e2e}/api/publish`, { method: 'POST', headers: AUTH, body: JSON.stringify({ version: result.version }) });
+    expect(published.status).toBe(200);
+    const modelsRoot = roots('e2e').modelsRoot;
+    expect(await readLatest(modelsRoot)).toBe(result.version);
+    expect((await verifyVersionDir(join(modelsRoot, result.version))).itemCount).toBe(40);
+
+    await fetch(`${e2e}/api/datasets/itemsonly/items.csv`, { method: 'PUT', headers: AUTH, body: await readFile(join(source, 'items.csv')) });
+    const failing = (await (await fetch(`${e2e}/api/train`, { method: 'POST', headers: AUTH, body: JSON.stringify({ dataset: 'itemsonly', preset: 'small' }) })).json()) as JobView;
+    const failed = await pollJob(e2e, failing.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^training failed: .*itemsonly: no events\.csv/);
+    expect(await readLatest(modelsRoot)).toBe(result.version);
+  });
+});
+
+describe('artifact reads through the store server', () => {
+  let storeBase: string;
+  let version: string;
+  let manifest: Manifest;
+
+  beforeAll(async () => {
+    const modelsRoot = join(work, 'store', 'models');
+    const siteDir = join(work, 'store', 'site');
+    await mkdir(siteDir, { recursive: true });
+    await writeFile(join(siteDir, 'index.html'), '<!doctype html><title>shop</title>');
+    const items = 30;
+    const exported = await exportModel(join(work, 'store', 'out'), {
+      config: defaultEncoderConfig({ dims: 8 }),
+      weights: [{ name: 'item_matrix', shape: [items, 8], values: new Float32Array(items * 8).map((_, i) => Math.sin(i)) }],
+      quantization: 'uint8',
+      catalog: { items: Array.from({ length: items }, (_, n) => ({ id: `i${n}`, title: `Item ${n}`, category: 'c', price: n })) },
+      fallback: { popular: [...Array(items).keys()], next: {} },
+      metrics: {},
+    });
+    manifest = exported.manifest;
+    version = (await publishModel(join(work, 'store', 'out'), modelsRoot)).version;
+    const server = createStoreServer({ siteDir, modelsRoot });
+    servers.push(server);
+    storeBase = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  });
+
+  it('serves every file of a version with its content type, an ETag and immutable caching, bytes matching the manifest', async () => {
+    const types: Record<string, string> = { '.json': 'application/json; charset=utf-8', '.bin': 'application/octet-stream' };
+    for (const path of ['manifest.json', ...Object.keys(manifest.files)]) {
+      const response = await fetch(`${storeBase}/models/${version}/${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe(types[path.slice(path.lastIndexOf('.'))]);
+      expect(response.headers.get('cache-control'), path).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      const etag = response.headers.get('etag')!;
+      expect(etag, path).toMatch(/^"[\w-]+"$/);
+      const body = Buffer.from(await response.arrayBuffer());
+      if (path !== 'manifest.json') expect(createHash('sha256').update(body).digest('hex'), path).toBe(manifest.files[path]!.sha256);
+      expect((await fetch(`${storeBase}/models/${version}/${path}`, { headers: { 'If-None-Match': etag } })).status, path).toBe(304);
+    }
+    const latest = await fetch(`${storeBase}/models/latest/manifest.json`, { redirect: 'manual' });
+    expect([latest.status, latest.headers.get('location'), latest.headers.get('cache-control')]).toEqual([302, `/models/${version}/manifest.json`, 'no-cache']);
+  });
+
+  it('refuses path traversal to /etc/passwd in every spelling', async () => {
+    const paths = [
+      '/models/../../etc/passwd',
+      '/models/../../../../../../etc/passwd',
+      '/models/%2e%2e/%2e%2e/etc/passwd',
+      '/models/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+      `/models/${version}/..%2f..%2f..%2f..%2fetc%2fpasswd`,
+      `/models/${version}/..%5c..%5cetc%5cpasswd`,
+      '/models/%252e%252e/%252e%252e/etc/passwd',
+      '/models/..;/..;/etc/passwd',
+      '/models/latest/..%2f..%2fetc%2fpasswd',
+      '//etc/passwd',
+      '/models//etc/passwd',
+      '/models/%00/etc/passwd',
+    ];
+    for (const path of paths) {
+      const response = await rawRequest(storeBase, path, 'GET', null);
+      expect([400, 404], path).toContain(response.status);
+      expect(response.body, path).not.toContain('root:');
+    }
+  });
+
+  it('limits request size: oversized headers get 431, bodies to read endpoints 405', async () => {
+    const huge = await rawRequest(storeBase, `/models/${version}/model.json`, 'GET', null, { 'X-Padding': 'x'.repeat(64 * 1024) }).catch((error: Error) => ({ status: 0, body: error.message }));
+    expect(huge.status).toBe(431);
+    const posted = await rawRequest(storeBase, `/models/${version}/model.json`, 'POST', Buffer.alloc(1024 * 1024));
+    expect(posted.status).toBe(405);
   });
 });

@@ -15,18 +15,21 @@
  * time through a FIFO job queue; a publish is switched in only after every file of the version
  * matches its manifest's sha256.
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseEvents, parseItems } from '../data/load.js';
+import { decodeCsv } from '../data/csv.js';
+import { parseEvents, parseItems, requireEvents } from '../data/load.js';
 import { DataError } from '../data/types.js';
 import { JobQueue } from '../jobs.js';
 import { pruneVersions, verifyVersionDir } from '../prune.js';
 import { isSafeVersion, publishModel, readLatest, writeLatest } from '../publish.js';
+import type { Manifest } from '../../src/model/artifacts.js';
 import type { TrainOptions, TrainResult } from '../train/command.js';
 
 export type TrainFunction = (options: TrainOptions) => Promise<TrainResult>;
@@ -46,7 +49,7 @@ export interface ApiOptions {
   keepVersions?: number;
   /** Shared with whatever else must not run beside train/publish; default a new queue. */
   queue?: JobQueue;
-  /** Default: server/train/command.ts's train(), loaded on first use. */
+  /** Default: trainInChildProcess (server/train/command.ts's train() in a child process). */
   train?: TrainFunction;
   log?: (line: string) => void;
 }
@@ -193,10 +196,53 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 /** Validates an uploaded CSV with the loader, naming it `<dataset>/<file>` in messages. */
-function validateUpload(text: string, label: string, file: (typeof DATASET_FILES)[number]): { records: number; warnings: string[] } {
+function validateUpload(bytes: Buffer, label: string, file: (typeof DATASET_FILES)[number]): { records: number; warnings: string[] } {
+  const text = decodeCsv(bytes, label);
   const warnings: string[] = [];
-  const records = file === 'items.csv' ? parseItems(text, label, warnings).size : parseEvents(text, label).length;
-  return { records, warnings };
+  if (file === 'items.csv') return { records: parseItems(text, label, warnings).size, warnings };
+  const events = parseEvents(text, label);
+  if (file === 'events.csv' || file === 'train.csv') requireEvents(events, label);
+  return { records: events.length, warnings };
+}
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+/**
+ * Runs `server/cli.ts train` in a child process: training's CPU-bound steps would otherwise stall
+ * the event loop that serves artifacts, and a crash while training becomes a failed job instead
+ * of a dead server. Log lines are passed on; the error is the command's one-line message.
+ */
+export function trainInChildProcess(options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const args = ['--import', 'tsx', join(repoRoot, 'server', 'cli.ts'), 'train', '--data', options.dataDir, '--out', options.outDir,
+    '--seed', String(options.seed), '--preset', options.preset, '--quantization', options.quantization];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) options.log(line);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4096)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (pending) options.log(pending);
+      if (code !== 0) {
+        const message = stderr.trim().split('\n').at(-1)?.replace(/^error: /, '') || `exited with ${signal ?? `code ${code}`}`;
+        reject(new Error(`training failed: ${message}`));
+        return;
+      }
+      const manifestPath = join(options.outDir, 'manifest.json');
+      readFile(manifestPath, 'utf8').then((text) => {
+        const manifest = JSON.parse(text) as Manifest;
+        resolve({ manifestPath, metrics: manifest.metrics, seconds: (performance.now() - started) / 1000 });
+      }, reject);
+    });
+  });
 }
 
 export function createApiHandler(options: ApiOptions): ApiHandler {
@@ -205,7 +251,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const keepVersions = options.keepVersions ?? 5;
   const log = options.log ?? (() => undefined);
-  const train: TrainFunction = options.train ?? (async (trainOptions) => (await import('../train/command.js')).train(trainOptions));
+  const train: TrainFunction = options.train ?? trainInChildProcess;
 
   async function upload(request: IncomingMessage, response: ServerResponse, dataset: string, file: string): Promise<void> {
     requireMethod(request, ['PUT', 'POST']);
@@ -219,15 +265,19 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     await mkdir(dir, { recursive: true });
     // Dot-named, in the same directory: invisible to the loader, and the rename below is atomic.
     const temp = join(dir, `.upload-${randomUUID()}.tmp`);
+    let stored = false;
     try {
       await receive(request, temp, maxUploadBytes);
-      const text = await readFile(temp, 'utf8');
-      const { records, warnings } = validateUpload(text, `${dataset}/${file}`, file as (typeof DATASET_FILES)[number]);
+      const bytes = await readFile(temp);
+      const { records, warnings } = validateUpload(bytes, `${dataset}/${file}`, file as (typeof DATASET_FILES)[number]);
       await rename(temp, join(dir, file));
+      stored = true;
       log(`api: stored ${dataset}/${file} (${records} records)`);
-      sendJson(response, 201, { dataset, file, bytes: Buffer.byteLength(text), records, warnings });
+      sendJson(response, 201, { dataset, file, bytes: bytes.length, records, warnings });
     } finally {
       await rm(temp, { force: true });
+      // A first upload that failed leaves no empty dataset behind (rmdir refuses a non-empty dir).
+      if (!stored) await rmdir(dir).catch(() => undefined);
     }
   }
 

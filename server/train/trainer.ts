@@ -109,7 +109,7 @@ export async function fit(
   if (windows.length === 0) throw new Error(`${dataset.dir}: train has no user with two or more events; nothing to learn from`);
   const valid = indexedCases(config, dataset, catalog, 'valid');
 
-  const shapes = [...towerWeightShapes(features, config.dims), ...encoderWeightShapes(config)];
+  const shapes = [...towerWeightShapes(features, config.dims), ...encoderWeightShapes(config, features.itemCount)];
   const variables: Record<string, tf.Variable> = {};
   for (const { name, shape } of shapes) {
     variables[name] = tf.variable(tf.tensor(initialValues(name, shape, random, hyper.initScale), shape, 'float32'), true);
@@ -132,8 +132,13 @@ export async function fit(
       const order = random.shuffle(windows.slice());
       let lossSum = 0;
       let lossCount = 0;
+      let outOfTime = false;
       for (let first = 0; first < order.length; first += hyper.batchSize) {
         const stepStart = performance.now();
+        if (hyper.maxSeconds > 0 && (stepStart - started) / 1000 > hyper.maxSeconds) {
+          outOfTime = true;
+          break;
+        }
         const batch = buildTrainingBatch(config, sequences, order.slice(first, first + hyper.batchSize));
         const dropoutSeed = random.int();
         const idKeep = hyper.idDropout > 0 ? Float32Array.from({ length: features.itemCount }, () => (random.next() < hyper.idDropout ? 0 : 1)) : null;
@@ -174,6 +179,10 @@ export async function fit(
         steps++;
         stepSeconds.push((performance.now() - stepStart) / 1000);
       }
+      if (lossCount === 0) {
+        log(`time budget of ${hyper.maxSeconds}s reached; keeping epoch ${best.epoch}`);
+        break;
+      }
       epochSeconds.push((performance.now() - epochStart) / 1000);
       const validNdcg10 = await evaluateVariables(config, variables, features, featureConstants, valid);
       const record = { epoch, loss: lossSum / lossCount, validNdcg10, seconds: (performance.now() - started) / 1000 };
@@ -183,6 +192,10 @@ export async function fit(
       log(
         `epoch ${epoch}/${hyper.epochs} ${progressBar(epoch / hyper.epochs)} loss ${record.loss.toFixed(4)}  valid NDCG@10 ${validNdcg10.toFixed(4)}${improved ? ' *' : ''}  ${record.seconds.toFixed(1)}s (cpu ${cpuSecondsSince(cpuStarted).toFixed(0)}s)`,
       );
+      if (outOfTime) {
+        log(`time budget of ${hyper.maxSeconds}s reached during epoch ${epoch}; keeping epoch ${best.epoch}`);
+        break;
+      }
       if (epoch - best.epoch >= hyper.patience) {
         log(`early stop: no better valid NDCG@10 for ${hyper.patience} epochs; keeping epoch ${best.epoch}`);
         break;
@@ -194,7 +207,7 @@ export async function fit(
       { name: 'item_matrix', shape: [features.itemCount, config.dims], values: (await itemMatrix.data()) as Float32Array },
     ];
     itemMatrix.dispose();
-    for (const { name, shape } of encoderWeightShapes(config)) weights.push({ name, shape, values: best.values[name]! });
+    for (const { name, shape } of encoderWeightShapes(config, features.itemCount)) weights.push({ name, shape, values: best.values[name]! });
     return {
       model: { config, itemCount: features.itemCount, weights },
       epochs,

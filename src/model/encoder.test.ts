@@ -84,7 +84,7 @@ describe('encodeSequences', () => {
     const weights: Record<string, tf.Tensor> = {};
     let seed = 1;
     const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.8;
-    for (const { name, shape } of encoderWeightShapes(config)) {
+    for (const { name, shape } of encoderWeightShapes(config, 10)) {
       const size = shape.reduce((a, b) => a * b, 1);
       weights[name] = tf.tensor(Float32Array.from({ length: size }, () => (name.endsWith('gamma') ? 1 : rand())), shape);
     }

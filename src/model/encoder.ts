@@ -78,7 +78,7 @@ export function asSasrecConfig(config: EncoderConfig): SasrecConfig {
 }
 
 /** Name and shape of every encoder weight (everything but `item_matrix`), in a fixed order. */
-export function encoderWeightShapes(config: SasrecConfig): Array<{ name: string; shape: number[] }> {
+export function encoderWeightShapes(config: SasrecConfig, itemCount: number): Array<{ name: string; shape: number[] }> {
   const d = config.dims;
   const shapes = [
     { name: 'positions', shape: [config.maxLength, d] },
@@ -107,6 +107,8 @@ export function encoderWeightShapes(config: SasrecConfig): Array<{ name: string;
     // One bias per recency bucket, scaled by a gate that reads the user vector.
     shapes.push({ name: 'repeat_bias', shape: [config.repeatBuckets.length + 1] });
     shapes.push({ name: 'repeat_gate', shape: [d] });
+    // Per item: how re-buyable it is (consumables are; a sofa is not).
+    shapes.push({ name: 'repeat_item_bias', shape: [itemCount] });
   }
   return shapes;
 }
@@ -412,7 +414,7 @@ export function scoreUsers(
 }
 
 /**
- * The repeat bias of each entry: bias[bucket] · sigmoid(user · repeat_gate). The gate lets the
+ * The repeat bias of each entry: (bias[bucket] + item_bias[item]) · sigmoid(user · repeat_gate). The gate lets the
  * user state scale the bias (some sessions re-buy, others explore).
  */
 export function repeatBiasValues(
@@ -425,10 +427,11 @@ export function repeatBiasValues(
   const matMul = options.matMul ?? ((a, b) => tf.matMul(a, b));
   const gather = options.gather ?? ((table, indices) => tf.gather(table, indices));
   const gate = tf.reshape(tf.sigmoid(matMul(users, tf.reshape(weight(weights, 'repeat_gate'), [config.dims, 1]) as tf.Tensor2D)), [users.shape[0]]);
-  return tf.mul(
+  const bias = tf.add(
     gather(weight(weights, 'repeat_bias'), tf.tensor1d(repeat.buckets, 'int32')),
-    gather(gate, tf.tensor1d(repeat.rows, 'int32')),
-  ) as tf.Tensor1D;
+    gather(weight(weights, 'repeat_item_bias'), tf.tensor1d(repeat.items, 'int32')),
+  );
+  return tf.mul(bias, gather(gate, tf.tensor1d(repeat.rows, 'int32'))) as tf.Tensor1D;
 }
 
 /** target + a dense tensor holding `values` at flat positions `flatIndex` (duplicates sum). */

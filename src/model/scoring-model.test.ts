@@ -17,7 +17,7 @@ function randomWeights(seed: number): NamedWeight[] {
     state = (state * 1103515245 + 12345) % 2147483648;
     return state / 2147483648 - 0.5;
   };
-  const shapes = [{ name: 'item_matrix', shape: [ITEMS, config.dims] }, ...encoderWeightShapes(config)];
+  const shapes = [{ name: 'item_matrix', shape: [ITEMS, config.dims] }, ...encoderWeightShapes(config, ITEMS)];
   return shapes.map(({ name, shape }) => {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
     if (name.endsWith('gamma')) values.fill(1);

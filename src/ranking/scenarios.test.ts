@@ -45,6 +45,11 @@ describe('first visit', () => {
     expect(r.personal).toBe(false);
     expect(r.reasons.every((x) => x.kind === 'popular')).toBe(true);
   });
+  it('is the same in every card scenario without history', () => {
+    for (const scenario of ['home', 'cart', 'post-purchase'] as const) {
+      expect(recommend(input({ scenario })).order, scenario).toEqual([6, 0, 3, 7]);
+    }
+  });
   it('spreads the popular items over categories with diversity', () => {
     const r = recommend(input({ limit: 3, diversity: 1 }));
     expect(new Set(r.order.map((i) => categories[i])).size).toBe(3);
