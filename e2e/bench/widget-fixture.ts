@@ -5,12 +5,15 @@
  * recent items, so browsing a category moves it up), and fallback tables. Written through the
  * real exporter, so the files are exactly what the server publishes. Any item count (1k–100k).
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CatalogItem, FallbackJson, Manifest } from '../../src/model/artifacts.js';
 import { defaultEncoderConfig, encoderWeightShapes } from '../../src/model/encoder.js';
 import { exportModel } from '../../model-export/export.js';
 import type { NamedWeight, Quantization } from '../../model-export/quantize.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
 
 export interface FixtureOptions {
   items: number;
@@ -63,7 +66,7 @@ export async function writeFixture(outDir: string, options: FixtureOptions): Pro
     for (let d = 0; d < dims; d++) itemMatrix[i * dims + d] = (c[d]! + 0.35 * gaussian(random)) / Math.sqrt(dims);
   }
   const weights: NamedWeight[] = [{ name: 'item_matrix', shape: [n, dims], values: itemMatrix }];
-  for (const { name, shape } of encoderWeightShapes(config)) {
+  for (const { name, shape } of encoderWeightShapes(config, n)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
     const constant = /gamma$/.test(name) ? 1 : /(beta|bias)$/.test(name) ? 0 : null;
@@ -114,7 +117,12 @@ export async function writeFixture(outDir: string, options: FixtureOptions): Pro
  * already written with the same options.
  */
 export async function ensureFixtureRoot(root: string, options: FixtureOptions): Promise<Manifest> {
-  const key = JSON.stringify(options);
+  // Rewritten whenever the options or the model/export code change (new weights, new format).
+  const code = createHash('sha256');
+  for (const file of ['src/model/encoder.ts', 'src/model/scoring-model.ts', 'src/model/artifacts.ts', 'model-export/export.ts', 'model-export/quantize.ts', 'e2e/bench/widget-fixture.ts']) {
+    code.update(await readFile(join(repoRoot, file)).catch(() => Buffer.alloc(0)));
+  }
+  const key = JSON.stringify({ options, code: code.digest('hex') });
   const stamp = join(root, 'fixture-options.json');
   const previous = await readFile(stamp, 'utf8').catch(() => '');
   if (previous === key) {

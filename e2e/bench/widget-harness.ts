@@ -127,7 +127,7 @@ export const test = base.extend<{ shop: Shop }, WidgetFixtures>({
             return hits.at(-1) ?? false;
           },
           { widget, after: options.after ?? 0, model: options.model ?? false },
-          { timeout: 30_000 },
+          { timeout: 50_000 }, // a cold start measures the backends once; slow on a loaded machine
         );
         return (await handle.jsonValue()) as RankedEvent;
       },

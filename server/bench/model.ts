@@ -1,5 +1,5 @@
 /**
- * `npm run bench:model -- <dataset-dir> [--preset small] [--seed N]`: trains the default model
+ * `npm run bench:model -- <dataset-dir> [--preset small] [--seed N] [--out <model-dir>]`: trains the default model
  * with all quantization variants and prints training time per step and per epoch (median),
  * scoring time per user (median, through the widget's decodeModel path on the uint8 weights),
  * model vs popularity, and float32 / float16 / uint8 sizes with their test NDCG@10.
@@ -32,7 +32,7 @@ const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 async function main(): Promise<void> {
   const [dataDir, ...rest] = process.argv.slice(2);
   if (!dataDir || dataDir.startsWith('--')) {
-    console.log('usage: npm run bench:model -- <dataset-dir> [--preset full|small] [--seed N]');
+    console.log('usage: npm run bench:model -- <dataset-dir> [--preset full|small] [--seed N] [--out <model-dir to keep>]');
     process.exitCode = 1;
     return;
   }
@@ -43,11 +43,12 @@ async function main(): Promise<void> {
     return;
   }
   const args = parseCliArgs(['bench', ...rest]);
-  args.allowOnly(['preset', 'seed']);
+  args.allowOnly(['preset', 'seed', 'out']);
   const preset = args.choice('preset', ['full', 'small'] as const, 'full');
   const seed = args.number('seed', 42, { integer: true, min: 0 });
 
-  const outDir = await mkdtemp(join(tmpdir(), 'reco-bench-model-'));
+  const keep = args.optionalString('out');
+  const outDir = keep ?? (await mkdtemp(join(tmpdir(), 'reco-bench-model-')));
   try {
     console.log(`load average before: ${load()} (2 cores here; other processes slow every figure below)`);
     const result = await train({ dataDir, outDir, seed, preset, quantization: 'uint8', variants: true, log: (line) => console.log(line) });
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     }
     console.log(`load average after: ${load()}`);
   } finally {
-    await rm(outDir, { recursive: true, force: true });
+    if (!keep) await rm(outDir, { recursive: true, force: true });
   }
 }
 

@@ -11,6 +11,8 @@ export interface TrainingHyperparameters {
   /** Windows (sequences of up to maxLength events) per step. */
   batchSize: number;
   learningRate: number;
+  /** Learning rate of epoch e = learningRate · learningRateDecay^(e−1). */
+  learningRateDecay: number;
   dropout: number;
   /** L2 penalty on the item tower's tables (per step, on the mean squared entry). */
   l2: number;
@@ -18,6 +20,8 @@ export interface TrainingHyperparameters {
   idDropout: number;
   /** Shared negatives per step for sampled softmax; 0 (or ≥ the catalog size) = full softmax. */
   negatives: number;
+  /** Windows per user and epoch, chosen at random each epoch (0 = every window). */
+  maxWindowsPerUser: number;
   /** Epochs without a better valid NDCG@10 before stopping. */
   patience: number;
   /** Standard deviation of the initial embeddings. */
@@ -39,12 +43,14 @@ export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
       epochs: 4,
       batchSize: 64,
       learningRate: 0.005,
+      learningRateDecay: 1,
       dropout: 0.1,
       l2: 0,
       idDropout: 0,
       patience: 2,
       initScale: 0.05,
       negatives: 0,
+      maxWindowsPerUser: 0,
       maxSeconds: 0,
     };
   }
@@ -55,12 +61,14 @@ export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
     epochs: 8,
     batchSize: 32,
     learningRate: 0.01,
+    learningRateDecay: 1,
     dropout: 0.1,
     l2: 0,
     idDropout: 0,
     patience: 2,
     initScale: 0.05,
     negatives: 1024,
+    maxWindowsPerUser: 0,
     maxSeconds: 480,
   };
 }

@@ -13,7 +13,7 @@ import { gatherRows, matMulFast, scatterAddFlat, softmaxCrossEntropy } from './g
 import { buildItemFeatures, featureTensors, itemTower, towerWeightShapes, type ItemFeatures, type ItemFeatureTensors } from './item-tower.js';
 import type { TrainingHyperparameters } from './presets.js';
 import { Random } from './random.js';
-import { buildTrainingBatch, indexSequence, trainingWindows, userSequences, type IndexedSequence, type TrainingBatch } from './sequences.js';
+import { buildTrainingBatch, indexSequence, trainingWindows, userSequences, type IndexedSequence, type TrainingBatch, type TrainingWindow } from './sequences.js';
 
 /** A trained model as plain arrays: `item_matrix` first, then the encoder weights. */
 export interface TrainedModel {
@@ -76,6 +76,24 @@ function initialValues(name: string, shape: number[], random: Random, initScale:
   return values;
 }
 
+/**
+ * At most `cap` windows per user this epoch (a fresh random choice each epoch; 0 = all), so the
+ * few shoppers with thousands of events do not dominate the loss (evaluation weighs every
+ * shopper once) and an epoch costs less.
+ */
+function capWindowsPerUser(windows: readonly TrainingWindow[], cap: number, random: Random): TrainingWindow[] {
+  if (cap <= 0) return windows.slice();
+  const byUser = new Map<number, TrainingWindow[]>();
+  for (const window of windows) {
+    const list = byUser.get(window.sequence);
+    if (list) list.push(window);
+    else byUser.set(window.sequence, [window]);
+  }
+  const chosen: TrainingWindow[] = [];
+  for (const list of byUser.values()) chosen.push(...(list.length <= cap ? list : random.shuffle(list.slice()).slice(0, cap)));
+  return chosen;
+}
+
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1e6;
@@ -129,7 +147,10 @@ export async function fit(
   try {
     for (let epoch = 1; epoch <= hyper.epochs; epoch++) {
       const epochStart = performance.now();
-      const order = random.shuffle(windows.slice());
+      // AdamOptimizer reads its learningRate field at every update; decaying it per epoch settles the
+      // high initial rate that makes the first epochs fast.
+      (optimizer as unknown as { learningRate: number }).learningRate = hyper.learningRate * Math.pow(hyper.learningRateDecay, epoch - 1);
+      const order = random.shuffle(capWindowsPerUser(windows, hyper.maxWindowsPerUser, random));
       let lossSum = 0;
       let lossCount = 0;
       let outOfTime = false;

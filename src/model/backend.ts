@@ -155,13 +155,17 @@ export async function chooseBackend(tf: Tf, request: BackendRequest, measure: (b
   const measurements: Partial<Record<BackendName, number>> = {};
   const started = performance.now();
   for (const candidate of candidates.filter((c) => !failed.includes(c))) {
-    if (Object.keys(measurements).length > 0 && performance.now() - started > MEASUREMENT_BUDGET_MS) break;
-    if (!(await activate(tf, candidate))) {
+    const measured = Object.keys(measurements).length > 0;
+    const left = MEASUREMENT_BUDGET_MS - (performance.now() - started);
+    if (measured && left <= 0) break;
+    // Once one backend works, the others only get what is left of the budget (a loaded device must not wait long).
+    const limit = measured ? Math.max(1000, left) : ACTIVATION_TIMEOUT_MS;
+    if (!(await activate(tf, candidate, limit))) {
       failed.push(candidate);
       continue;
     }
     try {
-      measurements[candidate] = await withTimeout(measure(candidate), ACTIVATION_TIMEOUT_MS, `measure ${candidate}`);
+      measurements[candidate] = await withTimeout(measure(candidate), limit, `measure ${candidate}`);
     } catch {
       failed.push(candidate);
     }

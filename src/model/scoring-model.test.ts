@@ -21,7 +21,7 @@ function randomWeights(seed: number): NamedWeight[] {
   return shapes.map(({ name, shape }) => {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
     if (name.endsWith('gamma')) values.fill(1);
-    else if (name !== 'repeat_bias') for (let i = 0; i < values.length; i++) values[i] = next() * 0.6;
+    else if (name !== 'repeat_bias' && name !== 'repeat_item_bias') for (let i = 0; i < values.length; i++) values[i] = next() * 0.6;
     return { name, shape, values };
   });
 }
@@ -73,7 +73,7 @@ describe('decodeModel', () => {
     model.dispose();
   });
 
-  it('keeps only the last maxLength events', async () => {
+  it('attends to the last maxLength events only, but repeat-biases items up to repeatWindow back', async () => {
     const model = build(randomWeights(3), 'float32');
     const long: HistoryEvent[] = Array.from({ length: 20 }, (_, i) => ({ itemIndex: i, type: 'view', timestamp: i * 60_000 }));
     const a = await model.score(long);
@@ -81,6 +81,18 @@ describe('decodeModel', () => {
     const b = await model.score([{ ...long[0]!, itemIndex: 29 }, ...long.slice(1)]);
     expect(Array.from(a)).toEqual(Array.from(b));
     model.dispose();
+    // With a repeat bias, item 0 (19 events back, outside the 8-event attention window) gains it.
+    const boosted = build(
+      randomWeights(3).map((w) => (w.name === 'repeat_bias' ? { ...w, values: w.values.map(() => 1) } : w)),
+      'float32',
+    );
+    const c = await boosted.score(long);
+    const plain = build(randomWeights(3), 'float32');
+    const d = await plain.score(long);
+    expect(c[0]! - d[0]!).toBeGreaterThan(0.1);
+    expect(c[25]).toBe(d[25]); // never seen: no bias
+    boosted.dispose();
+    plain.dispose();
   });
 
   it('ranks already-seen items up when the repeat bias says so', async () => {
