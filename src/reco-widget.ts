@@ -12,6 +12,7 @@ import { renderActivity } from './features/activity.js';
 import { ArtifactsController } from './features/artifacts-controller.js';
 import { parseBackend, parseConsent, parseDiversity, parseExclude, parseLimit, parseScenario, type AttributeError } from './features/attributes.js';
 import { renderCards, type Card } from './features/cards.js';
+import { tensorMemory } from './model/backend.js';
 import { merchantItems, reorderChildren } from './features/merchant-list.js';
 import { joinPage, leavePage, scheduleRanking, type PageRanker } from './features/page-coordinator.js';
 import { scoresFor, toHistory } from './features/scoring.js';
@@ -156,6 +157,14 @@ export class RecoWidget extends LitElement implements PageRanker {
   /** True when the last ranking used the shopper's history. */
   get personalised(): boolean {
     return this.personal;
+  }
+  /**
+   * Diagnostics, not a stable API: tfjs's live tensors and bytes for the whole page (null before
+   * tfjs loaded), and the history kept. Used by the leak test; handy in the console.
+   */
+  get debugMemory(): { numTensors: number; numBytes: number; storedEvents: number } | null {
+    const memory = tensorMemory();
+    return memory && { ...memory, storedEvents: this.store.events.length };
   }
 
   // ——— Methods ———
@@ -343,6 +352,7 @@ export class RecoWidget extends LitElement implements PageRanker {
         : renderCards({
             cards: this.cards,
             imageBase: shop.catalogUrl,
+            pageOrigin: location.origin,
             currency: this.currency || 'USD',
             explain: this.explain !== 'off',
             hrefFor: (id) => (this.itemHref ? this.itemHref.replaceAll('{id}', encodeURIComponent(id)) : null),

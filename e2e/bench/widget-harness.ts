@@ -39,7 +39,7 @@ export interface WidgetFixtures {
 
 export interface Shop {
   /** Serves `body` (inside <body>, with the widget script) at /pages/<name> and opens it. */
-  open(body: string, options?: { name?: string; page?: Page; head?: string }): Promise<Page>;
+  open(body: string, options?: { name?: string; page?: Page; head?: string; headers?: Record<string, string> }): Promise<Page>;
   /** Waits until `count` reco-ranked events matched (widget id, optional backend filter) and returns the last. */
   ranked(page: Page, widget: string, options?: { after?: number; model?: boolean }): Promise<RankedEvent>;
   errors(page: Page): Promise<Array<{ widget: string; type: string; message: string }>>;
@@ -112,6 +112,8 @@ export const test = base.extend<{ shop: Shop }, WidgetFixtures>({
       async open(body, options = {}) {
         const target = options.page ?? page;
         const name = options.name ?? `t${++counter}-${Math.random().toString(36).slice(2)}.html`;
+        if (options.headers) server.pageHeaders.set(name, options.headers);
+        else server.pageHeaders.delete(name);
         server.pages.set(
           name,
           `<!doctype html><html><head><meta charset="utf-8"><title>${name}</title>${options.head ?? ''}</head><body>${body}<script type="module" src="/lib/reco-widget.js"></script></body></html>`,

@@ -36,6 +36,8 @@ export interface WidgetServer {
   requests: LoggedRequest[];
   /** HTML served at /pages/<name>. */
   pages: Map<string, string>;
+  /** Extra response headers of a page (e.g. a Content-Security-Policy), by page name. */
+  pageHeaders: Map<string, Record<string, string>>;
   /** Faults by URL path (e.g. "/models/<version>/weights.bin" → "tamper"). */
   faults: Map<string, Fault>;
   close(): Promise<void>;
@@ -57,6 +59,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export async function startWidgetServer(options: WidgetServerOptions): Promise<WidgetServer> {
   const requests: LoggedRequest[] = [];
   const pages = new Map<string, string>();
+  const pageHeaders = new Map<string, Record<string, string>>();
   const faults = new Map<string, Fault>();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -70,8 +73,9 @@ export async function startWidgetServer(options: WidgetServerOptions): Promise<W
     if (fault === 'hang') return; // never answers
     try {
       if (url.pathname.startsWith('/pages/')) {
-        const page = pages.get(url.pathname.slice('/pages/'.length));
-        return page === undefined ? send(404, 'no such page') : send(200, page, TYPES['.html']);
+        const name = url.pathname.slice('/pages/'.length);
+        const page = pages.get(name);
+        return page === undefined ? send(404, 'no such page') : send(200, page, TYPES['.html'], pageHeaders.get(name) ?? {});
       }
       if (url.pathname.startsWith('/lib/')) {
         const file = normalize(join(options.libDir, url.pathname.slice(5)));
@@ -105,6 +109,7 @@ export async function startWidgetServer(options: WidgetServerOptions): Promise<W
     origin: `http://127.0.0.1:${port}`,
     requests,
     pages,
+    pageHeaders,
     faults,
     close: () =>
       new Promise<void>((done) => {

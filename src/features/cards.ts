@@ -31,12 +31,37 @@ export function reasonText(reason: Reason, titleOf: (index: number) => string): 
 
 export interface CardOptions {
   cards: readonly Card[];
+  /** The catalog's URL: relative image paths resolve against it. */
   imageBase: string;
+  /** The page's origin (images may come from it or the catalog's). */
+  pageOrigin: string;
   currency: string;
   explain: boolean;
   hrefFor: (id: string) => string | null;
   titleOf: (index: number) => string;
   onPick: (event: Event, id: string, position: number) => void;
+}
+
+/** Raster or SVG data URIs only; an SVG in <img> runs no script. */
+const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|avif|svg\+xml)[;,]/i;
+
+/**
+ * The image URL a card may load, or null: a data:image/* URI, or an http(s) URL on the page's or
+ * the catalog's origin (relative paths resolve against the catalog). Anything else (javascript:,
+ * other schemes, third-party hosts that would learn what the shopper sees) is dropped.
+ */
+export function safeImageUrl(image: string | undefined, catalogUrl: string, pageOrigin: string): string | null {
+  if (!image) return null;
+  const trimmed = image.trim();
+  if (DATA_IMAGE.test(trimmed)) return trimmed;
+  let url: URL;
+  try {
+    url = new URL(trimmed, catalogUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return url.origin === pageOrigin || url.origin === new URL(catalogUrl).origin ? url.href : null;
 }
 
 function formatPrice(price: number | null, currency: string): string {
@@ -55,7 +80,7 @@ export function renderCards(o: CardOptions): TemplateResult {
       (card) => card.item.id,
       (card, position) => {
         const href = o.hrefFor(card.item.id);
-        const image = card.item.image ? new URL(card.item.image, o.imageBase).href : null;
+        const image = safeImageUrl(card.item.image, o.imageBase, o.pageOrigin);
         const reason = o.explain ? reasonText(card.reason, o.titleOf) : '';
         const body = html`${image ? html`<img part="image" src=${image} alt="" loading="lazy" decoding="async" />` : nothing}
           <span part="title">${card.item.title}</span>

@@ -4,7 +4,8 @@
  * Without Cache Storage (insecure context, disabled) everything still works from the network.
  */
 import type { ManifestFile } from './artifacts.js';
-import { verify } from './integrity.js';
+import { IntegrityError, verify } from './integrity.js';
+import { ArtifactFormatError, MAX_MANIFEST_BYTES } from './manifest.js';
 
 const VERSION_CACHE_PREFIX = 'reco-widget-artifacts:';
 /** The last manifest fetched per `model` URL, for offline starts. */
@@ -16,6 +17,39 @@ async function openCache(name: string): Promise<Cache | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * The body, read as a stream and abandoned as soon as it passes `maxBytes`: a hostile or broken
+ * server cannot make the page download (or hold) more than the manifest announced.
+ */
+export async function readLimited(response: Response, maxBytes: number, url: string): Promise<ArrayBuffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new IntegrityError(url, 'bytes', `at most ${maxBytes}`, String(declared));
+  }
+  if (!response.body) return response.arrayBuffer();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new IntegrityError(url, 'bytes', `at most ${maxBytes}`, `more than ${maxBytes}`);
+    }
+    chunks.push(value);
+  }
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return data.buffer;
 }
 
 export interface FetchedManifest {
@@ -31,11 +65,18 @@ export async function fetchManifest(url: string): Promise<FetchedManifest> {
   try {
     const response = await fetch(url, { cache: 'no-cache', credentials: 'same-origin' });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-    const text = await response.text();
+    const text = new TextDecoder().decode(await readLimited(response, MAX_MANIFEST_BYTES, url));
     const finalUrl = response.url || url;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ArtifactFormatError(finalUrl, '(root)', text.slice(0, 60), `JSON (${(error as Error).message})`);
+    }
     await cache?.put(url, new Response(text, { headers: { 'content-type': 'application/json', 'x-reco-final-url': finalUrl } })).catch(() => undefined);
-    return { json: JSON.parse(text), finalUrl, fromCache: false };
+    return { json, finalUrl, fromCache: false };
   } catch (networkError) {
+    if (networkError instanceof ArtifactFormatError || networkError instanceof IntegrityError) throw networkError; // served, but bad: no stale fallback
     const cached = await cache?.match(url).catch(() => undefined);
     if (!cached) throw networkError;
     return { json: await cached.json(), finalUrl: cached.headers.get('x-reco-final-url') ?? url, fromCache: true };
@@ -57,7 +98,7 @@ export async function fetchVerified(url: string, expected: ManifestFile, version
   }
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const data = await response.arrayBuffer();
+  const data = await readLimited(response, expected.bytes, url);
   await verify(url, data, expected);
   await cache?.put(url, new Response(data.slice(0))).catch(() => undefined);
   return data;

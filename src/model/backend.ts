@@ -18,9 +18,17 @@ const ACTIVATION_TIMEOUT_MS = 8000;
 const MEASUREMENT_BUDGET_MS = 4000;
 
 let tfLoading: Promise<Tf> | null = null;
+let tfLoaded: Tf | null = null;
 /** tfjs-core, loaded once, on first use. */
 export function loadTf(): Promise<Tf> {
-  return (tfLoading ??= import('@tensorflow/tfjs-core'));
+  return (tfLoading ??= import('@tensorflow/tfjs-core').then((tf) => (tfLoaded = tf)));
+}
+
+/** tfjs's live tensor count and bytes (diagnostics and the leak test); null before tfjs loaded. */
+export function tensorMemory(): { numTensors: number; numBytes: number } | null {
+  if (!tfLoaded) return null;
+  const { numTensors, numBytes } = tfLoaded.memory();
+  return { numTensors, numBytes };
 }
 
 const registrations = new Map<BackendName, Promise<void>>();

@@ -51,23 +51,58 @@ function fileOf(shop: { manifest: Manifest; manifestUrl: string }, path: string)
   return fetchVerified(url, entry, shop.manifest.version);
 }
 
+/** Shape of every catalog item; text is only ever rendered as text (see features/cards.ts). */
 function checkCatalog(url: string, json: unknown, itemCount: number): CatalogJson {
   const items = (json as { items?: unknown } | null)?.items;
   if (!Array.isArray(items)) throw new ArtifactFormatError(url, 'items', items, 'an array');
   if (items.length !== itemCount) throw new ArtifactFormatError(url, 'items.length', items.length, `the manifest's itemCount ${itemCount}`);
+  const seen = new Set<string>();
   items.forEach((item: unknown, i) => {
     const it = item as Record<string, unknown> | null;
-    if (typeof it?.['id'] !== 'string') throw new ArtifactFormatError(url, `items[${i}].id`, it?.['id'], 'a string');
+    if (typeof it !== 'object' || it === null) throw new ArtifactFormatError(url, `items[${i}]`, it, 'an object');
+    const id = it['id'];
+    if (typeof id !== 'string' || id === '') throw new ArtifactFormatError(url, `items[${i}].id`, id, 'a non-empty string');
+    if (seen.has(id)) throw new ArtifactFormatError(url, `items[${i}].id`, id, 'unique (it repeats an earlier item)');
+    seen.add(id);
     if (typeof it['title'] !== 'string') throw new ArtifactFormatError(url, `items[${i}].title`, it['title'], 'a string');
+    if (typeof it['category'] !== 'string') throw new ArtifactFormatError(url, `items[${i}].category`, it['category'], 'a string');
+    const price = it['price'];
+    if (price !== null && price !== undefined && !(typeof price === 'number' && Number.isFinite(price))) {
+      throw new ArtifactFormatError(url, `items[${i}].price`, price, 'a finite number or null');
+    }
+    if (it['image'] !== undefined && typeof it['image'] !== 'string') throw new ArtifactFormatError(url, `items[${i}].image`, it['image'], 'a string');
   });
   return json as CatalogJson;
 }
 
-function checkFallback(url: string, json: unknown): FallbackJson {
+function isItemIndex(value: unknown, itemCount: number): boolean {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) < itemCount;
+}
+
+/** Every index must name a catalog row: a bad one would otherwise surface as a broken ranking. */
+function checkFallback(url: string, json: unknown, itemCount: number): FallbackJson {
   const f = json as Record<string, unknown> | null;
-  if (!Array.isArray(f?.['popular'])) throw new ArtifactFormatError(url, 'popular', f?.['popular'], 'an array of item indices');
-  if (typeof f['next'] !== 'object' || f['next'] === null) throw new ArtifactFormatError(url, 'next', f['next'], 'an object of item index → indices');
+  const popular = f?.['popular'];
+  if (!Array.isArray(popular)) throw new ArtifactFormatError(url, 'popular', popular, 'an array of item indices');
+  popular.forEach((value, k) => {
+    if (!isItemIndex(value, itemCount)) throw new ArtifactFormatError(url, `popular[${k}]`, value, `an item index in [0, ${itemCount})`);
+  });
+  const next = f!['next'];
+  if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new ArtifactFormatError(url, 'next', next, 'an object of item index → indices');
+  for (const [key, list] of Object.entries(next)) {
+    if (!isItemIndex(Number(key), itemCount) || String(Number(key)) !== key) throw new ArtifactFormatError(url, `next["${key}"]`, key, `an item index in [0, ${itemCount}) as key`);
+    if (!Array.isArray(list)) throw new ArtifactFormatError(url, `next["${key}"]`, list, 'an array of item indices');
+    list.forEach((value: unknown, k) => {
+      if (!isItemIndex(value, itemCount)) throw new ArtifactFormatError(url, `next["${key}"][${k}]`, value, `an item index in [0, ${itemCount})`);
+    });
+  }
   return json as FallbackJson;
+}
+
+/** NaN or ±Infinity anywhere would silently turn every score into NaN: refuse the model instead. */
+function firstNonFinite(values: Float32Array): number {
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k]!)) return k;
+  return -1;
 }
 
 /** Step 1: manifest, catalog and fallback tables (verified, cached by version). */
@@ -83,7 +118,7 @@ export async function loadShopArtifacts(requestedUrl: string): Promise<ShopArtif
   const [catalogData, fallbackData] = await Promise.all([fileOf(base, manifest.catalog), fileOf(base, manifest.fallback)]);
   const catalog = checkCatalog(catalogUrl, parseJson(catalogUrl, catalogData), manifest.itemCount);
   const fallbackUrl = new URL(manifest.fallback, fetched.finalUrl).href;
-  const fallback = checkFallback(fallbackUrl, parseJson(fallbackUrl, fallbackData));
+  const fallback = checkFallback(fallbackUrl, parseJson(fallbackUrl, fallbackData), manifest.itemCount);
   const categoryIds = new Map<string, number>();
   const categories = Int32Array.from(catalog.items, (item) => {
     if (!categoryIds.has(item.category)) categoryIds.set(item.category, categoryIds.size);
@@ -146,8 +181,16 @@ export async function loadModel(shop: ShopArtifacts, request: BackendRequest): P
   const [{ modelJson, weights }, tf, { decodeModel }] = await Promise.all([prefetchModelFiles(shop), loadTf(), import('./scoring-model.js')]);
   const history = trialHistory(shop);
   const trials = new Map<BackendName, ScoringModel>();
+  // A model that cannot be decoded fails every trial; report why, not "no backend could start".
+  let decodeError: unknown = null;
   const choice = await chooseBackend(tf, request, async (backend) => {
-    const model = decodeModel(modelJson, weights);
+    let model: ScoringModel;
+    try {
+      model = decodeModel(modelJson, weights);
+    } catch (error) {
+      decodeError ??= error;
+      throw error;
+    }
     trials.set(backend, model);
     await model.score(history); // the first call compiles shaders / warms caches
     const times: number[] = [];
@@ -157,6 +200,8 @@ export async function loadModel(shop: ShopArtifacts, request: BackendRequest): P
       times.push(performance.now() - start);
     }
     return times.sort((a, b) => a - b)[1]!;
+  }).catch((error: unknown) => {
+    throw decodeError ?? error;
   });
   // Trials of other backends (including one still running past its timeout) are freed.
   for (const [backend, model] of trials) if (backend !== choice.backend) model.dispose();
@@ -166,7 +211,15 @@ export async function loadModel(shop: ShopArtifacts, request: BackendRequest): P
     model.dispose();
     throw new ArtifactFormatError(shop.manifestUrl, 'itemCount', shop.manifest.itemCount, `the model's item count ${model.itemCount}`);
   }
+  const modelUrl = new URL(shop.manifest.model, shop.manifestUrl).href;
   const embeddings = await model.itemEmbeddings();
+  const badEmbedding = firstNonFinite(embeddings);
+  const badScore = badEmbedding < 0 ? firstNonFinite(await model.score(history)) : -1;
+  if (badEmbedding >= 0 || badScore >= 0) {
+    model.dispose();
+    const field = badEmbedding >= 0 ? `item_matrix[${Math.floor(badEmbedding / model.dims)}]` : `scores[${badScore}] (encoder weights)`;
+    throw new ArtifactFormatError(modelUrl, field, String(badEmbedding >= 0 ? embeddings[badEmbedding] : 'NaN/Infinity'), 'finite numbers');
+  }
   void dropOtherVersions(shop.manifest.version);
   return { model, backend: choice.backend, choice, embeddings, dims: model.dims };
 }

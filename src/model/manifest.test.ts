@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IntegrityError, sha256Hex, verify } from './integrity.js';
-import { parseManifest } from './manifest.js';
+import { readLimited } from './artifact-cache.js';
+import { MAX_ARTIFACT_BYTES, parseManifest } from './manifest.js';
 
 const sha = 'a'.repeat(64);
 const valid = {
@@ -26,6 +27,26 @@ describe('parseManifest', () => {
     expect(() => parseManifest('m.json', { ...valid, files: { ...valid.files, 'model.json': { sha256: 'xyz', bytes: 1 } } })).toThrow(/files\["model.json"\]\.sha256.*"xyz"/);
     const { 'fallback.json': _dropped, ...files } = valid.files;
     expect(() => parseManifest('m.json', { ...valid, files })).toThrow(/to list "fallback.json"/);
+  });
+  it('refuses paths outside the version, a bad itemCount and absurd sizes', () => {
+    for (const path of ['../other/catalog.json', 'a/../../catalog.json', '/catalog.json', 'https://evil.example/c.json', 'javascript:alert(1)', '//evil.example/c.json']) {
+      expect(() => parseManifest('m.json', { ...valid, catalog: path }), path).toThrow(/field "catalog" must be a path relative to manifest\.json/);
+    }
+    expect(() => parseManifest('m.json', { ...valid, itemCount: '2' })).toThrow(/field "itemCount" must be a positive integer \(value: "2"\)/);
+    expect(() => parseManifest('m.json', { ...valid, itemCount: 0 })).toThrow(/itemCount/);
+    expect(() => parseManifest('m.json', { ...valid, files: { ...valid.files, 'catalog.json': { sha256: sha, bytes: MAX_ARTIFACT_BYTES + 1 } } })).toThrow(/bytes" must be a byte count up to/);
+  });
+});
+
+describe('readLimited', () => {
+  const body = (chunks: number[], headers: Record<string, string> = {}) =>
+    new Response(new ReadableStream({ start(c) { for (const n of chunks) c.enqueue(new Uint8Array(n)); c.close(); } }), { headers });
+  it('reads a body within the limit', async () => {
+    expect((await readLimited(body([3, 4]), 7, 'f')).byteLength).toBe(7);
+  });
+  it('stops as soon as the body passes the limit, or when content-length announces more', async () => {
+    await expect(readLimited(body([5, 5, 5]), 7, 'f')).rejects.toThrow(/f: bytes does not match the manifest \(expected at most 7, got more than 7\)/);
+    await expect(readLimited(body([1], { 'content-length': '999' }), 7, 'f')).rejects.toThrow(/got 999/);
   });
 });
 

@@ -147,4 +147,38 @@ describe('HistoryStore', () => {
     expect(store.failures.map((f) => f.type)).toEqual(['storagecorrupt']);
     expect(store.mode).toBe('indexeddb');
   });
+  it('goes on in memory when an old tab blocks the upgrade, and the upgrade completes later', async () => {
+    const name = uniqueName();
+    // An old tab: the v1 schema, held open with no versionchange handler.
+    const oldTab = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('events', { keyPath: 'id', autoIncrement: true }).createIndex('by-time', 'timestamp');
+      },
+    });
+    await oldTab.add('events', { type: 'cart', itemId: 'OLD', timestamp: Date.now() });
+    const store = new HistoryStore({ open: (hooks) => openRecoDB(name, hooks) });
+    await store.ready();
+    expect(store.mode).toBe('memory');
+    expect(store.failures.map((f) => f.type)).toEqual(['storagefailure']);
+    expect(String(store.failures[0]!.sourceError)).toMatch(/blocked/);
+    await store.append({ type: 'view', itemId: 'NEW', timestamp: Date.now() });
+    expect(store.events.map((e) => e.itemId)).toEqual(['NEW']);
+    oldTab.close();
+    const next = storeOn(name);
+    await next.ready();
+    expect(next.mode).toBe('indexeddb');
+    expect(next.events.map((e) => e.itemId)).toEqual(['OLD']); // migrated, nothing lost
+  });
+
+  it('lets a newer version in another tab upgrade, going on in memory', async () => {
+    const name = uniqueName();
+    const store = new HistoryStore({ open: (hooks) => openRecoDB(name, hooks) });
+    await store.ready();
+    await store.append({ type: 'view', itemId: 'A', timestamp: Date.now() });
+    const newer = await openDB(name, DB_VERSION + 1); // resolves only if our connection closed
+    expect(store.mode).toBe('memory');
+    expect(store.events.map((e) => e.itemId)).toEqual(['A']);
+    expect(await newer.count('events' as never)).toBe(1);
+    newer.close();
+  });
 });

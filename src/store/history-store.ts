@@ -5,7 +5,7 @@
  */
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { EVENT_TYPES } from '../model/artifacts.js';
-import { openRecoDB, type RecoDB, type StoredEvent } from './schema.js';
+import { DB_NAME, openRecoDB, type OpenHooks, type RecoDB, type StoredEvent } from './schema.js';
 
 export interface StoreBounds {
   /** Most events kept; older ones are dropped first. */
@@ -24,7 +24,8 @@ export interface StoreFailure {
 }
 
 export interface HistoryStoreOptions {
-  open?: () => Promise<IDBPDatabase<RecoDB>>;
+  /** Opens the database; the hooks must be wired to the connection (see openRecoDB). */
+  open?: (hooks: OpenHooks) => Promise<IDBPDatabase<RecoDB>>;
   now?: () => number;
   bounds?: Partial<StoreBounds>;
 }
@@ -54,6 +55,8 @@ export class HistoryStore extends EventTarget {
   private optOut = false;
   private storeMode: StoreMode = 'indexeddb';
   private changeCount = 0;
+  /** Set when we stopped waiting for IndexedDB (blocked by another tab): a late connection is closed. */
+  private abandoned = false;
   private readonly opening: Promise<void>;
   private readonly now: () => number;
   private bounds: StoreBounds;
@@ -64,7 +67,23 @@ export class HistoryStore extends EventTarget {
     super();
     this.now = options.now ?? Date.now;
     this.bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
-    this.opening = this.openAndLoad(options.open ?? (() => openRecoDB()));
+    let stopWaiting!: () => void;
+    const blocked = new Promise<void>((resolve) => (stopWaiting = resolve));
+    const hooks: OpenHooks = {
+      // An old tab holds the previous schema open: waiting could take forever, so this tab goes on
+      // in memory. The upgrade still completes (nothing stored is lost) once that tab lets go.
+      blocked: () => {
+        if (this.db || this.abandoned) return;
+        this.abandoned = true;
+        this.fail('storagefailure', new Error('IndexedDB upgrade blocked: another tab holds an older version of the database open; this tab keeps the history in memory'));
+        stopWaiting();
+      },
+      // A newer widget in another tab needs to upgrade: let it, and go on in memory here.
+      blocking: () => this.fail('storagefailure', new Error('IndexedDB: another tab needs a newer database version; this tab keeps the history in memory')),
+      terminated: () => this.fail('storagefailure', new Error('IndexedDB connection closed by the browser')),
+    };
+    const open = options.open ?? ((h: OpenHooks) => openRecoDB(DB_NAME, h));
+    this.opening = Promise.race([this.openAndLoad(() => open(hooks)), blocked]);
   }
 
   /** Resolves once the history is loaded (from IndexedDB, or empty in memory). Never rejects. */
@@ -165,7 +184,15 @@ export class HistoryStore extends EventTarget {
   private async openAndLoad(open: () => Promise<IDBPDatabase<RecoDB>>): Promise<void> {
     try {
       const db = await open();
+      if (this.abandoned) {
+        db.close(); // the migration ran; this session already continues in memory
+        return;
+      }
       await this.load(db);
+      if (this.storeMode === 'memory') {
+        db.close(); // another tab asked for the database while we were loading
+        return;
+      }
       this.db = db;
       await this.persistPrune();
     } catch (error) {

@@ -48,10 +48,23 @@ function migrate(db: IDBPDatabase<RecoDB>, oldVersion: number): void {
   }
 }
 
-export function openRecoDB(name = DB_NAME): Promise<IDBPDatabase<RecoDB>> {
+/** What an open connection is told about other tabs (see HistoryStore). */
+export interface OpenHooks {
+  /** Our upgrade waits for another tab that holds an older version open. */
+  blocked?: () => void;
+  /** Another tab wants a newer version: our open connection is in its way. */
+  blocking?: () => void;
+  /** The browser closed the connection abnormally (storage cleared, disk error). */
+  terminated?: () => void;
+}
+
+export function openRecoDB(name = DB_NAME, hooks: OpenHooks = {}): Promise<IDBPDatabase<RecoDB>> {
   return openDB<RecoDB>(name, DB_VERSION, {
     upgrade(db, oldVersion) {
       migrate(db, oldVersion);
     },
+    blocked: () => hooks.blocked?.(),
+    blocking: () => hooks.blocking?.(),
+    terminated: () => hooks.terminated?.(),
   });
 }
