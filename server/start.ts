@@ -29,8 +29,12 @@ export interface Profile {
   train: { preset: 'full' | 'small'; quantization: 'uint8' | 'float16' | 'float32'; seed: number };
 }
 
+/**
+ * The demo trains the 'small' preset: on the 2,000-item demo shop it matched the 'full' preset
+ * (test NDCG@10 0.314 vs 0.302) in ~45 s instead of ~400 s, and a newcomer is waiting.
+ */
 export const PROFILES: Record<ProfileName, Profile> = {
-  demo: { name: 'demo', shop: DEMO_SHOP, train: { preset: 'full', quantization: 'uint8', seed: 42 } },
+  demo: { name: 'demo', shop: DEMO_SHOP, train: { preset: 'small', quantization: 'uint8', seed: 42 } },
   test: { name: 'test', shop: TEST_SHOP, train: { preset: 'small', quantization: 'uint8', seed: 42 } },
 };
 
