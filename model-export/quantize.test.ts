@@ -65,3 +65,22 @@ describe('uint8', () => {
     expect(data.length).toBe(100 * 32 + 2 * 100 * 2);
   });
 });
+
+describe('int32 weights', () => {
+  it('stores item indices exactly: uint16 codes with min −1 that tfjs decodes to int32, or plain int32', () => {
+    const values = Float32Array.from({ length: 2048 }, (_, i) => (i % 7 === 0 ? -1 : i * 13));
+    for (const q of ['float32', 'float16', 'uint8'] as const) {
+      const { specs, data } = encodeWeights([{ name: 'transitions/next', shape: [1024, 2], values, dtype: 'int32' }], q);
+      expect(specs[0]!.dtype).toBe('int32');
+      expect(data.length, q).toBe(values.length * (q === 'float32' ? 4 : 2));
+      const decoded = tf.io.decodeWeights(data.buffer as ArrayBuffer, specs as tf.io.WeightsManifestEntry[]);
+      expect(decoded['transitions/next']!.dtype).toBe('int32');
+      expect(Array.from(decoded['transitions/next']!.dataSync())).toEqual(Array.from(values));
+      tf.dispose(Object.values(decoded));
+    }
+  });
+
+  it('rejects non-integer values, naming the weight', () => {
+    expect(() => encodeWeights([{ name: 'transitions/next', shape: [2], values: Float32Array.of(1, 2.5), dtype: 'int32' }], 'uint8')).toThrow(/transitions\/next.*2\.5/);
+  });
+});

@@ -7,9 +7,11 @@
  *   src/model/scoring-model.ts applies (the manifest allows one min/scale per tensor, and rows
  *   differ a lot in range); other large weights uint8 with one affine min/scale per tensor;
  *   small ones (< 1024 values: norms, biases) float16, where uint8 would save nothing.
+ * Integer weights (`dtype: 'int32'`, e.g. transitions/next) stay exact: int32, or uint16 codes
+ * with {min: −1, scale: 1} when the values fit (tfjs decodes those to int32 too).
  */
 import type { WeightEntry } from '../src/model/artifacts.js';
-import { ITEM_MATRIX_ROW_MIN, ITEM_MATRIX_ROW_SCALE } from '../src/model/scoring-model.js';
+import { fromFloat16Bits, ITEM_MATRIX_ROW_MIN, ITEM_MATRIX_ROW_SCALE, TRANSITION_NEXT } from '../src/model/scoring-model.js';
 
 export type Quantization = 'float32' | 'float16' | 'uint8';
 export const QUANTIZATIONS: readonly Quantization[] = ['float32', 'float16', 'uint8'];
@@ -17,7 +19,10 @@ export const QUANTIZATIONS: readonly Quantization[] = ['float32', 'float16', 'ui
 export interface NamedWeight {
   name: string;
   shape: number[];
+  /** Integer weights (e.g. transitions/next item indices) hold exact integers here. */
   values: Float32Array;
+  /** 'int32': stored as int32 (float32 export) or uint16 codes with min −1 (float16/uint8 exports). */
+  dtype?: 'int32';
 }
 
 export interface EncodedWeights {
@@ -52,15 +57,7 @@ export function toFloat16Bits(value: number): number {
   return sign | half;
 }
 
-/** The float32 value of a half bit pattern. */
-export function fromFloat16Bits(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >>> 10) & 0x1f;
-  const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 0x1f) return mantissa ? NaN : sign * Infinity;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
+export { fromFloat16Bits };
 
 function float16Bytes(values: ArrayLike<number>): Uint8Array {
   const out = new Uint16Array(values.length);
@@ -121,8 +118,25 @@ export function encodeWeights(weights: readonly NamedWeight[], quantization: Qua
     specs.push({ name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } });
     parts.push(float16Bytes(w.values));
   };
+  const addInt32 = (w: NamedWeight): void => {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of w.values) {
+      if (!Number.isInteger(v)) throw new Error(`weight "${w.name}": dtype int32 needs integer values (value: ${v})`);
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (quantization !== 'float32' && min >= -1 && max <= 65534) {
+      specs.push({ name: w.name, shape: w.shape, dtype: 'int32', quantization: { dtype: 'uint16', min: -1, scale: 1 } });
+      parts.push(new Uint8Array(Uint16Array.from(w.values, (v) => v + 1).buffer));
+    } else {
+      specs.push({ name: w.name, shape: w.shape, dtype: 'int32' });
+      parts.push(new Uint8Array(Int32Array.from(w.values).buffer));
+    }
+  };
   for (const w of weights) {
-    if (quantization === 'float32') addFloat32(w);
+    if (w.dtype === 'int32' || w.name === TRANSITION_NEXT) addInt32(w);
+    else if (quantization === 'float32') addFloat32(w);
     else if (quantization === 'float16' || w.values.length < SMALL_TENSOR) addFloat16(w);
     else if (w.name === 'item_matrix' && w.shape.length === 2) {
       const [rows, columns] = w.shape as [number, number];

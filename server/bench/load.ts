@@ -60,7 +60,7 @@ const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
  * for the real weights.bin row.
  */
 async function serveChild(siteDir: string, modelsRoot: string, weightsPath: string): Promise<void> {
-  const store = createStoreServer({ siteDir, modelsRoot });
+  const store = createStoreServer({ siteDir, modelsRoot, allowedOrigins: new Set([SHOP_ORIGIN]) });
   const weights = await readFile(weightsPath);
   const bare = createServer((request, response) => {
     if (request.url === '/weights.bin') {

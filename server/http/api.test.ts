@@ -419,7 +419,8 @@ describe('artifact reads through the store server', () => {
     });
     manifest = exported.manifest;
     version = (await publishModel(join(work, 'store', 'out'), modelsRoot)).version;
-    const server = createStoreServer({ siteDir, modelsRoot });
+    const api = createApiHandler({ ...roots('store-api'), token: TOKEN, train: fakeTrain });
+    const server = createStoreServer({ siteDir, modelsRoot, api, allowedOrigins: new Set(['https://shop.example']) });
     servers.push(server);
     storeBase = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
@@ -469,5 +470,32 @@ describe('artifact reads through the store server', () => {
     expect(huge.status).toBe(431);
     const posted = await rawRequest(storeBase, `/models/${version}/model.json`, 'POST', Buffer.alloc(1024 * 1024));
     expect(posted.status).toBe(405);
+  });
+
+  it('answers CORS for the allowed merchant origins on artifact reads, preflight included', async () => {
+    const allowed = await fetch(`${storeBase}/models/${version}/model.json`, { headers: { Origin: 'https://shop.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(allowed.headers.get('vary')).toBe('Origin');
+    expect(allowed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const other = await fetch(`${storeBase}/models/${version}/model.json`, { headers: { Origin: 'https://evil.example' } });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${storeBase}/models/${version}/weights.bin`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
+    const page = await fetch(`${storeBase}/`, { headers: { Origin: 'https://shop.example' } });
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('mounts the write API under /api/ with its token, and nowhere else', async () => {
+    expect((await fetch(`${storeBase}/api/train`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await fetch(`${storeBase}/api/train`, { method: 'POST', headers: { Authorization: 'Bearer wrong-token-0123456789' }, body: '{}' })).status).toBe(403);
+    const refused = await fetch(`${storeBase}/api/train`, { method: 'POST', headers: AUTH, body: JSON.stringify({ dataset: 'none' }) });
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { error: string }).error).toBe('dataset "none" has not been uploaded');
+    expect((await fetch(`${storeBase}/models/${version}/model.json`, { method: 'PUT', headers: AUTH, body: '{}' })).status).toBe(405);
   });
 });

@@ -5,7 +5,9 @@
  *   /models/latest/manifest.json → 302 to /models/<version>/manifest.json (no-cache)
  *   /models/<version>/<file>     → immutable artifacts (ETag, max-age one year)
  *   /assets/<hashed file>        → immutable build output
+ *   /api/…                       → the token-protected write API, when one is given (api.ts)
  *   anything else                → the demo store's files, revalidated on each use (ETag)
+ * Artifact reads (/models/…) carry CORS headers for the merchant's origins (cors.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -13,13 +15,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import { isSafeVersion, readLatest } from '../publish.js';
+import type { ApiHandler } from './api.js';
 import { contentTypeFor } from './content-types.js';
+import { createCors, parseAllowedOrigins } from './cors.js';
 
 export interface StoreServerOptions {
   /** The built demo store (index.html, assets/, sw.js, …). */
   siteDir: string;
   /** The publish root: `<root>/latest.json` and `<root>/<version>/`. */
   modelsRoot: string;
+  /** The write API (createApiHandler in api.ts), mounted under /api/; without it, /api/ is like any other path. */
+  api?: ApiHandler;
+  /** Origins that may read /models/ cross-origin; default: parsed from RECO_ALLOWED_ORIGINS. */
+  allowedOrigins?: ReadonlySet<string>;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -152,8 +160,15 @@ async function route(options: StoreServerOptions, request: IncomingMessage, resp
 }
 
 export function createStoreServer(options: StoreServerOptions): Server {
+  const cors = createCors({ origins: options.allowedOrigins ?? parseAllowedOrigins(process.env.RECO_ALLOWED_ORIGINS) });
+  // The API takes its own methods, and CORS answers preflights, before route() allows only GET and HEAD.
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (options.api && (await options.api(request, response))) return;
+    if ((request.url ?? '').startsWith('/models/') && cors(request, response)) return;
+    await route(options, request, response);
+  };
   return createServer((request, response) => {
-    route(options, request, response).catch((error: unknown) => {
+    handle(request, response).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
         return;

@@ -11,11 +11,12 @@ import { buildCatalog, countItems, popularityOrder, type Catalog } from '../eval
 import { trainingEventsFor } from '../eval/protocol.js';
 import { catalogJson, exportModel, fallbackJson, modelFiles, type ModelDirectory } from '../../model-export/export.js';
 import { QUANTIZATIONS, type Quantization } from '../../model-export/quantize.js';
-import { decodeModelWeights } from '../../src/model/scoring-model.js';
+import { decodeModelWeights, type DecodedWeights } from '../../src/model/scoring-model.js';
 import { initTrainingBackend } from './backend.js';
 import { metricsFromRanks, popularityRanks, rankTargets } from './evaluate.js';
 import { presetHyperparameters, type Preset, type TrainingHyperparameters } from './presets.js';
 import { fit, indexedCases, type IndexedCases, type TrainedModel } from './trainer.js';
+import { transitionTables, transitionWeights, tuneTransitionMix, type MixTuning } from './transitions.js';
 
 export interface TrainOptions {
   dataDir: string;
@@ -37,14 +38,41 @@ export interface TrainResult {
   seconds: number;
 }
 
-/** Test-split figures of one exported (quantized) model, measured through decodeModelWeights. */
-async function evaluateExported(model: TrainedModel, quantization: Quantization, test: IndexedCases): Promise<{ ranks: Int32Array; weightsBytes: number }> {
+function decodeExported(model: TrainedModel, quantization: Quantization): { decoded: DecodedWeights; weightsBytes: number } {
   const files = modelFiles(model.config, model.weights, quantization);
   const bytes = files.weights;
   const decoded = decodeModelWeights(files.modelJson, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  return { decoded, weightsBytes: bytes.length };
+}
+
+/** Test-split figures of one exported (quantized) model, measured through decodeModelWeights. */
+async function evaluateExported(model: TrainedModel, quantization: Quantization, test: IndexedCases): Promise<{ ranks: Int32Array; weightsBytes: number }> {
+  const { decoded, weightsBytes } = decodeExported(model, quantization);
   try {
-    const ranks = await rankTargets(decoded.config, decoded.weights, decoded.itemMatrix, test.histories, test.targets);
-    return { ranks, weightsBytes: bytes.length };
+    const ranks = await rankTargets(decoded.config, decoded.weights, decoded.itemMatrix, test.histories, test.targets, decoded.transitions);
+    return { ranks, weightsBytes };
+  } finally {
+    tf.dispose([decoded.itemMatrix, ...Object.values(decoded.weights)]);
+  }
+}
+
+/**
+ * Adds the transition prior (train transitions; mix tuned on valid through the exported
+ * `quantization` encoder weights) to the model's weights.
+ */
+export async function addTransitionPriorWeights(
+  model: TrainedModel,
+  quantization: Quantization,
+  dataset: Dataset,
+  catalog: Catalog,
+  valid: IndexedCases,
+): Promise<MixTuning> {
+  const tables = transitionTables(catalog, dataset.train);
+  const { decoded } = decodeExported(model, quantization);
+  try {
+    const tuning = await tuneTransitionMix(decoded.config, decoded.weights, decoded.itemMatrix, valid, tables);
+    model.weights.push(...transitionWeights({ ...tables, mix: tuning.mix }));
+    return tuning;
   } finally {
     tf.dispose([decoded.itemMatrix, ...Object.values(decoded.weights)]);
   }
@@ -71,6 +99,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       `backend ${backend}, seed ${options.seed}`,
   );
   const result = await fit(dataset, catalog, hyper, options.seed, log);
+  const tuning = await addTransitionPriorWeights(result.model, options.quantization, dataset, catalog, indexedCases(hyper.config, dataset, catalog, 'valid'));
+  log(
+    `transition prior: mix [${Array.from(tuning.mix, (m) => m.toFixed(3)).join(', ')}] tuned on valid (${tuning.users} users, ${tuning.trials} trials): ` +
+      `NDCG@10 ${format(tuning.baseNdcg10)} → ${format(tuning.ndcg10)}`,
+  );
   const trainSeconds = (performance.now() - started) / 1000;
 
   const test = indexedCases(hyper.config, dataset, catalog, 'test');
@@ -92,6 +125,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     'test.hr@10': chosen.hr10,
     'test.ndcg@10': chosen.ndcg10,
     'valid.ndcg@10': result.validNdcg10,
+    'valid.prior.ndcg@10': tuning.ndcg10,
     'popularity.test.hr@10': popularity.hr10,
     'popularity.test.ndcg@10': popularity.ndcg10,
     'test.users': test.targets.length,
@@ -119,6 +153,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       cpuSeconds: result.cpuSeconds,
       steps: result.steps,
       epochs: result.epochs,
+      transitionPrior: { mix: Array.from(tuning.mix), validNdcg10: tuning.ndcg10, validNdcg10WithoutPrior: tuning.baseNdcg10, tuningUsers: tuning.users, trials: tuning.trials },
     },
     null,
     2,

@@ -14,6 +14,7 @@ import {
   writeSequence,
   type SasrecConfig,
 } from '../../src/model/encoder.js';
+import { addTransitionPrior, type TransitionPrior } from '../../src/model/scoring-model.js';
 import type { IndexedSequence } from './sequences.js';
 
 /** Rank of `target` in `scores` (0 = best): higher scores first, ties to the lower index. */
@@ -28,19 +29,18 @@ export function rankOfTarget(scores: ArrayLike<number>, offset: number, count: n
 }
 
 /**
- * The rank of each target given its history (the last maxLength events of each history).
- * `itemMatrix` [N, dims]; scoring goes through the same encoder and scoreUsers as the widget.
+ * Model scores of every catalog item for each history (the last maxLength events of each),
+ * batch by batch: `visit(values, first, count)` gets a [count, N] row-major block of histories
+ * first … first+count−1. Scoring goes through the same encoder and scoreUsers as the widget.
  */
-export async function rankTargets(
+export async function scoreHistories(
   config: SasrecConfig,
   weights: Record<string, tf.Tensor>,
   itemMatrix: tf.Tensor2D,
   histories: readonly IndexedSequence[],
-  targets: Int32Array,
+  visit: (values: Float32Array, first: number, count: number) => void,
   batchSize = 256,
-): Promise<Int32Array> {
-  const ranks = new Int32Array(targets.length);
-  const itemCount = itemMatrix.shape[0];
+): Promise<void> {
   const itemMatrixT = tf.transpose(itemMatrix);
   try {
     for (let first = 0; first < histories.length; first += batchSize) {
@@ -55,13 +55,35 @@ export async function rankTargets(
         const last = tf.reshape(tf.slice(hidden, [0, config.maxLength - 1, 0], [count, 1, config.dims]), [count, config.dims]) as tf.Tensor2D;
         return scoreUsers(config, weights, last, itemMatrixT, lastEventRepeatEntries(config, histories.slice(first, first + count)));
       });
-      const values = await scores.data();
+      const values = Float32Array.from((await scores.data()) as Float32Array);
       scores.dispose();
-      for (let r = 0; r < count; r++) ranks[first + r] = rankOfTarget(values, r * itemCount, itemCount, targets[first + r]!);
+      visit(values, first, count);
     }
   } finally {
     itemMatrixT.dispose();
   }
+}
+
+/**
+ * The rank of each target given its history, with the transition prior added when given
+ * (as ScoringModel.score does).
+ */
+export async function rankTargets(
+  config: SasrecConfig,
+  weights: Record<string, tf.Tensor>,
+  itemMatrix: tf.Tensor2D,
+  histories: readonly IndexedSequence[],
+  targets: Int32Array,
+  prior: TransitionPrior | null = null,
+): Promise<Int32Array> {
+  const ranks = new Int32Array(targets.length);
+  const itemCount = itemMatrix.shape[0];
+  await scoreHistories(config, weights, itemMatrix, histories, (values, first, count) => {
+    for (let r = 0; r < count; r++) {
+      if (prior) addTransitionPrior(prior, histories[first + r]!.items, values, r * itemCount);
+      ranks[first + r] = rankOfTarget(values, r * itemCount, itemCount, targets[first + r]!);
+    }
+  });
   return ranks;
 }
 

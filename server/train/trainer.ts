@@ -26,6 +26,8 @@ export interface NamedArray {
   name: string;
   shape: number[];
   values: Float32Array;
+  /** 'int32': the values are exact integers (transitions/next), exported without rounding. */
+  dtype?: 'int32';
 }
 
 export interface EpochRecord {

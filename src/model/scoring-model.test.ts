@@ -5,7 +5,7 @@ import { modelFiles } from '../../model-export/export.js';
 import type { NamedWeight, Quantization } from '../../model-export/quantize.js';
 import type { HistoryEvent } from './artifacts.js';
 import { defaultEncoderConfig, encoderWeightShapes, type SasrecConfig } from './encoder.js';
-import { decodeModel, type ScoringModel } from './scoring-model.js';
+import { decodeModel, decodeModelWeights, TRANSITION_LOGIT, TRANSITION_MIX, TRANSITION_NEXT, type ScoringModel } from './scoring-model.js';
 
 const ITEMS = 30;
 const config: SasrecConfig = defaultEncoderConfig({ maxLength: 8, dims: 16, heads: 2, layers: 2, ffDims: 24 });
@@ -142,5 +142,70 @@ describe('decodeModel', () => {
     expect(() => decodeModel({ ...modelJson, format: 'other' as 'reco-sasrec/1' }, buffer)).toThrow(/format/);
     expect(() => decodeModel(modelJson, buffer.slice(0, 100))).toThrow(/bytes/);
     expect(() => decodeModel({ ...modelJson, modelTopology: { ...modelJson.modelTopology, dims: 0 } }, buffer)).toThrow(/dims/);
+  });
+
+  describe('transition prior', () => {
+    const K = 3;
+    /** Item q's next items: q+1, q+2 (then padding), logits 2 and 1; mix = [1, 0.5]. */
+    function priorWeights(mix = [1, 0.5]): NamedWeight[] {
+      const next = new Float32Array(ITEMS * K).fill(-1);
+      const logit = new Float32Array(ITEMS * K);
+      for (let q = 0; q < ITEMS; q++) {
+        next[q * K] = (q + 1) % ITEMS;
+        next[q * K + 1] = (q + 2) % ITEMS;
+        logit[q * K] = 2;
+        logit[q * K + 1] = 1;
+      }
+      return [
+        { name: TRANSITION_NEXT, shape: [ITEMS, K], values: next, dtype: 'int32' },
+        { name: TRANSITION_LOGIT, shape: [ITEMS, K], values: logit },
+        { name: TRANSITION_MIX, shape: [mix.length], values: Float32Array.from(mix) },
+      ];
+    }
+
+    it('adds Σ mix[r] · logit(q_r → i) over the latest items to the model scores, without leaking tensors', async () => {
+      const plain = build(randomWeights(8), 'float32');
+      const withPrior = build([...randomWeights(8), ...priorWeights()], 'float32');
+      const base = await plain.score(history);
+      await withPrior.score(history);
+      const before = tf.memory().numTensors;
+      const scores = await withPrior.score(history);
+      expect(tf.memory().numTensors).toBe(before);
+      // Latest item 12 (mix 1): 13 += 2, 14 += 1; the one before, 7 (mix 0.5): 8 += 1, 9 += 0.5.
+      const expected = Float32Array.from(base);
+      expected[13] += 2;
+      expected[14] += 1;
+      expected[8] += 1;
+      expected[9] += 0.5;
+      expect(Array.from(scores)).toEqual(Array.from(expected));
+      expect(Array.from(await withPrior.score(history))).toEqual(Array.from(scores)); // deterministic
+      plain.dispose();
+      withPrior.dispose();
+    });
+
+    it('keeps next-item indices exact in every quantization and is ignored when a weight is missing', async () => {
+      for (const q of ['float32', 'float16', 'uint8'] as const) {
+        const { modelJson, weights } = modelFiles(config, [...randomWeights(9), ...priorWeights()], q);
+        const decoded = decodeModelWeights(modelJson, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
+        expect(decoded.transitions, q).not.toBeNull();
+        expect(Array.from(decoded.transitions!.next.subarray(0, 6)), q).toEqual([1, 2, -1, 2, 3, -1]);
+        expect(Array.from(decoded.transitions!.mix), q).toEqual([1, 0.5]);
+        tf.dispose([decoded.itemMatrix, ...Object.values(decoded.weights)]);
+      }
+      const partial = build([...randomWeights(9), ...priorWeights().slice(0, 2)], 'float32');
+      const plain = build(randomWeights(9), 'float32');
+      expect(Array.from(await partial.score(history))).toEqual(Array.from(await plain.score(history)));
+      partial.dispose();
+      plain.dispose();
+    });
+
+    it('rejects a next-item table that does not fit the catalog, naming the weight', () => {
+      const bad = priorWeights();
+      bad[0] = { ...bad[0]!, values: bad[0]!.values.map((v, i) => (i === 4 ? ITEMS + 5 : v)) };
+      const { modelJson, weights } = modelFiles(config, [...randomWeights(10), ...bad], 'float32');
+      const before = tf.memory().numTensors;
+      expect(() => decodeModel(modelJson, weights.buffer.slice(0) as ArrayBuffer)).toThrow(/transitions\/next.*\[4\].*35/);
+      expect(tf.memory().numTensors).toBe(before);
+    });
   });
 });
