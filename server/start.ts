@@ -16,6 +16,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEMO_SHOP, TEST_SHOP, writeDemoShop, type DemoShopOptions } from './demo/generate.js';
+import { createApiHandler } from './http/api.js';
 import { createStoreServer, listen } from './http/server.js';
 import { publishModel, readLatest, writeLatest } from './publish.js';
 
@@ -266,10 +267,20 @@ async function main(): Promise<void> {
     return;
   }
 
-  const server = createStoreServer({ siteDir: prepared.siteDir, modelsRoot: prepared.modelsRoot });
+  // The write API (upload, train, publish) exists only when a token is configured: never open.
+  const api = process.env.RECO_API_TOKEN
+    ? createApiHandler({
+        modelsRoot: prepared.modelsRoot,
+        datasetsRoot: join(workDir, profile.name, 'datasets'),
+        stagingRoot: join(workDir, profile.name, 'staging'),
+        log,
+      })
+    : undefined;
+  const server = createStoreServer({ siteDir: prepared.siteDir, modelsRoot: prepared.modelsRoot, api });
   const bound = await listen(server, port, process.env.HOST || undefined);
   log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   log(`demo store: http://localhost:${bound}/`);
+  if (api) log(`write API: http://localhost:${bound}/api/ (Bearer RECO_API_TOKEN)`);
   const stop = (): void => {
     server.close();
     server.closeAllConnections();

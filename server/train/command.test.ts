@@ -45,6 +45,9 @@ describe('train (small preset)', () => {
     const modelJson = JSON.parse(await readFile(join(outDir, 'model.json'), 'utf8')) as ModelJson;
     expect(modelJson.format).toBe('reco-sasrec/1');
     expect(modelJson.weightsManifest[0]!.weights[0]).toMatchObject({ name: 'item_matrix', shape: [40, 32] });
+    const names = modelJson.weightsManifest[0]!.weights.map((w) => w.name);
+    expect(names).toEqual(expect.arrayContaining(['transitions/next', 'transitions/logit', 'transitions/mix']));
+    expect(result.metrics['valid.prior.ndcg@10']).toBeGreaterThanOrEqual(0);
     const fallback = JSON.parse(await readFile(join(outDir, 'fallback.json'), 'utf8')) as FallbackJson;
     expect([...fallback.popular].sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
     // On the ring, the most frequent successor of item i is i+1.

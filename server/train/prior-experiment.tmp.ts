@@ -1,8 +1,8 @@
-// Temporary experiment (deleted before reporting): prior on an already trained model dir.
+// Temporary experiment (deleted before reporting): prior variants on an already trained model dir.
 import { readFileSync } from 'node:fs';
 import { loadDataset } from '../data/load.js';
 import { buildCatalog } from '../eval/catalog.js';
-import { decodeModelWeights } from '../../src/model/scoring-model.js';
+import { decodeModelWeights, type TransitionPrior } from '../../src/model/scoring-model.js';
 import { initTrainingBackend } from './backend.js';
 import { metricsFromRanks, rankTargets } from './evaluate.js';
 import { indexedCases } from './trainer.js';
@@ -17,19 +17,43 @@ const buf = readFileSync(`${modelDir}/weights.bin`);
 const d = decodeModelWeights(modelJson, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
 const valid = indexedCases(d.config, dataset, catalog, 'valid');
 const test = indexedCases(d.config, dataset, catalog, 'test');
-const forms: Record<string, (c: number, t: number) => number> = {
-  p: (c, t) => c / t,
-  logp01: (c, t) => Math.log1p(c / t / 0.01),
-  logp1: (c, t) => Math.log1p(c / t / 0.1),
-  logp3: (c, t) => Math.log1p(c / (t + 3) / 0.03),
-};
-const topK = 32;
-const base = metricsFromRanks(await rankTargets(d.config, d.weights, d.itemMatrix, test.histories, test.targets));
-for (const [name, form] of Object.entries(forms)) {
-  const tables = transitionTables(catalog, dataset.train, topK, 3, form);
-  let t = performance.now();
+
+function windowed(window: number, topK: number, decay: number): TransitionPrior {
+  const n = catalog.ids.length;
+  const counts = new Map<number, Map<number, number>>();
+  const recent = new Map<string, number[]>();
+  for (const e of dataset.train) {
+    const item = catalog.indexOf.get(e.itemId)!;
+    const list = recent.get(e.userId) ?? [];
+    for (let dist = 1; dist <= list.length; dist++) {
+      const q = list[list.length - dist]!;
+      let m = counts.get(q);
+      if (!m) counts.set(q, (m = new Map()));
+      m.set(item, (m.get(item) ?? 0) + Math.pow(decay, dist - 1));
+    }
+    list.push(item);
+    if (list.length > window) list.shift();
+    recent.set(e.userId, list);
+  }
+  const next = new Int32Array(n * topK).fill(-1);
+  const logit = new Float32Array(n * topK);
+  for (const [q, m] of counts) {
+    [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, topK).forEach(([i, c], k) => {
+      next[q * topK + k] = i;
+      logit[q * topK + k] = Math.log1p(c);
+    });
+  }
+  return { topK, next, logit, mix: new Float32Array(3) };
+}
+
+const variants: Array<[string, TransitionPrior]> = [
+  ['consecutive K32 (shipped)', transitionTables(catalog, dataset.train)],
+  ['window3 decay0.5 K32', windowed(3, 32, 0.5)],
+  ['window5 decay0.5 K64', windowed(5, 64, 0.5)],
+];
+for (const [name, tables] of variants) {
+  const t = performance.now();
   const tuning = await tuneTransitionMix(d.config, d.weights, d.itemMatrix, valid, tables);
-  console.log(`${name} K ${topK} tuning ${((performance.now() - t) / 1000).toFixed(1)}s mix ${Array.from(tuning.mix)} valid ${tuning.baseNdcg10.toFixed(4)} -> ${tuning.ndcg10.toFixed(4)} (${tuning.users} users, ${tuning.trials} trials)`);
   const withPrior = metricsFromRanks(await rankTargets(d.config, d.weights, d.itemMatrix, test.histories, test.targets, { ...tables, mix: tuning.mix }));
-  console.log(`  test without prior NDCG@10 ${base.ndcg10.toFixed(4)} HR@10 ${base.hr10.toFixed(4)}; with prior NDCG@10 ${withPrior.ndcg10.toFixed(4)} HR@10 ${withPrior.hr10.toFixed(4)}`);
+  console.log(`${name}: ${((performance.now() - t) / 1000).toFixed(1)}s mix ${Array.from(tuning.mix, (m) => m.toFixed(3))} valid ${tuning.baseNdcg10.toFixed(4)} -> ${tuning.ndcg10.toFixed(4)}; test NDCG@10 ${withPrior.ndcg10.toFixed(4)} HR@10 ${withPrior.hr10.toFixed(4)}`);
 }
