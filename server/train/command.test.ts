@@ -71,6 +71,22 @@ describe('train (small preset)', () => {
     expect(w1!.equals(w3!)).toBe(false);
   });
 
+  it('trains with the transition prior in the loss (full and sampled softmax), deterministically', async () => {
+    for (const negatives of [0, 16]) {
+      const options = { dataDir, preset: 'small' as const, quantization: 'float32' as const, log: quiet, seed: 5, hyperparameters: { negatives, trainingPriorMix: [1, 0.5] } };
+      const a = await train({ ...options, outDir: join(root, `p${negatives}a`) });
+      await train({ ...options, outDir: join(root, `p${negatives}b`) });
+      const [w1, w2] = await Promise.all(['a', 'b'].map((run) => readFile(join(root, `p${negatives}${run}`, 'weights.bin'))));
+      expect(w1!.equals(w2!), `negatives ${negatives}`).toBe(true);
+      await train({ ...options, outDir: join(root, `p${negatives}c`), hyperparameters: { negatives, trainingPriorMix: [] } });
+      const withoutPrior = await readFile(join(root, `p${negatives}c`, 'weights.bin'));
+      // Same shapes, different training: the prior changed the encoder's gradients.
+      expect(withoutPrior.length).toBe(w1!.length);
+      expect(withoutPrior.equals(w1!), `negatives ${negatives}`).toBe(false);
+      expect(a.metrics['test.ndcg@10'], `negatives ${negatives}`).toBeGreaterThan(a.metrics['popularity.test.ndcg@10']! + 0.1);
+    }
+  });
+
   it('writes quantization variants on request', async () => {
     const outDir = join(root, 'variants');
     await train({ dataDir, outDir, seed: 3, preset: 'small', quantization: 'uint8', variants: true, log: quiet });

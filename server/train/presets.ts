@@ -32,6 +32,12 @@ export interface TrainingHyperparameters {
    * (and no longer bit-reproducible), but training stays within its time limit.
    */
   maxSeconds: number;
+  /**
+   * Transition-prior mix applied during training ([] = off): the prior (server/train/transitions.ts)
+   * is added to every training logit with these weights, so the encoder learns the residual.
+   * The exported mix is re-tuned on valid afterwards either way.
+   */
+  trainingPriorMix: number[];
 }
 
 export type Preset = 'full' | 'small';
@@ -52,6 +58,7 @@ export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
       negatives: 0,
       maxWindowsPerUser: 0,
       maxSeconds: 0,
+      trainingPriorMix: [],
     };
   }
   // Tuned on Online Retail's valid split (docs/model.md): short attention window, long repeat
@@ -70,5 +77,6 @@ export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
     negatives: 1024,
     maxWindowsPerUser: 0,
     maxSeconds: 480,
+    trainingPriorMix: [],
   };
 }

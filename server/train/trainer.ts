@@ -13,6 +13,8 @@ import { gatherRows, matMulFast, scatterAddFlat, softmaxCrossEntropy } from './g
 import { buildItemFeatures, featureTensors, itemTower, towerWeightShapes, type ItemFeatures, type ItemFeatureTensors } from './item-tower.js';
 import type { TrainingHyperparameters } from './presets.js';
 import { Random } from './random.js';
+import { transitionTables } from './transitions.js';
+import { addTransitionPrior, type TransitionPrior } from '../../src/model/scoring-model.js';
 import { buildTrainingBatch, indexSequence, trainingWindows, userSequences, type IndexedSequence, type TrainingBatch, type TrainingWindow } from './sequences.js';
 
 /** A trained model as plain arrays: `item_matrix` first, then the encoder weights. */
@@ -128,6 +130,8 @@ export async function fit(
   const windows = trainingWindows(sequences, config.maxLength);
   if (windows.length === 0) throw new Error(`${dataset.dir}: train has no user with two or more events; nothing to learn from`);
   const valid = indexedCases(config, dataset, catalog, 'valid');
+  const prior: TransitionPrior | null =
+    hyper.trainingPriorMix.length > 0 ? { ...transitionTables(catalog, dataset.train), mix: Float32Array.from(hyper.trainingPriorMix) } : null;
 
   const shapes = [...towerWeightShapes(features, config.dims), ...encoderWeightShapes(config, features.itemCount)];
   const variables: Record<string, tf.Variable> = {};
@@ -162,7 +166,9 @@ export async function fit(
           outOfTime = true;
           break;
         }
-        const batch = buildTrainingBatch(config, sequences, order.slice(first, first + hyper.batchSize));
+        const batchWindows = order.slice(first, first + hyper.batchSize);
+        const batch = buildTrainingBatch(config, sequences, batchWindows);
+        const positionPrior = prior ? { prior, queries: positionQueries(sequences, batchWindows, prior.mix.length) } : null;
         const dropoutSeed = random.int();
         const idKeep = hyper.idDropout > 0 ? Float32Array.from({ length: features.itemCount }, () => (random.next() < hyper.idDropout ? 0 : 1)) : null;
         const loss = optimizer.minimize(
@@ -177,13 +183,16 @@ export async function fit(
             const flat = tf.reshape(hidden, [batch.inputs.batch * batch.inputs.length, config.dims]);
             const users = gatherRows(flat, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D;
             let total = sampler
-              ? sampledSoftmaxLoss(config, variables, users, itemMatrix, batch, sampler.sample(random), sampler)
+              ? sampledSoftmaxLoss(config, variables, users, itemMatrix, batch, sampler.sample(random), sampler, positionPrior)
               : softmaxCrossEntropy(
-                  scoreUsers(config, variables, users, tf.transpose(itemMatrix), batch.repeat, {
-                    matMul: matMulFast,
-                    gather: gatherRows,
-                    scatterAdd: scatterAddFlat,
-                  }),
+                  addDensePrior(
+                    scoreUsers(config, variables, users, tf.transpose(itemMatrix), batch.repeat, {
+                      matMul: matMulFast,
+                      gather: gatherRows,
+                      scatterAdd: scatterAddFlat,
+                    }),
+                    positionPrior,
+                  ),
                   tf.tensor1d(batch.targets, 'int32'),
                 );
             if (hyper.l2 > 0) {
@@ -207,7 +216,7 @@ export async function fit(
         break;
       }
       epochSeconds.push((performance.now() - epochStart) / 1000);
-      const validNdcg10 = await evaluateVariables(config, variables, features, featureConstants, valid);
+      const validNdcg10 = await evaluateVariables(config, variables, features, featureConstants, valid, prior);
       const record = { epoch, loss: lossSum / lossCount, validNdcg10, seconds: (performance.now() - started) / 1000 };
       epochs.push(record);
       const improved = validNdcg10 > best.ndcg;
@@ -309,6 +318,7 @@ function sampledSoftmaxLoss(
   batch: TrainingBatch,
   sample: Int32Array,
   sampler: { logQ: Float32Array },
+  prior: PositionPrior | null,
 ): tf.Scalar {
   const rows = batch.targets.length;
   const count = sample.length;
@@ -355,6 +365,24 @@ function sampledSoftmaxLoss(
   batch.targets.forEach((target, row) => {
     for (const column of columnsOf.get(target) ?? []) hits[row * count + column] = -1e9;
   });
+  if (prior) {
+    // The prior is a constant offset of the logits: the encoder learns the residual.
+    const { topK, next, logit, mix } = prior.prior;
+    const recency = mix.length;
+    for (let row = 0; row < rows; row++) {
+      for (let r = 0; r < recency; r++) {
+        const query = prior.queries[row * recency + r]!;
+        if (query < 0) continue;
+        for (let k = query * topK, end = k + topK; k < end; k++) {
+          const item = next[k]!;
+          if (item < 0) break;
+          const value = mix[r]! * logit[k]!;
+          if (item === batch.targets[row]) positiveCorrection[row] -= value;
+          for (const column of columnsOf.get(item) ?? []) hits[row * count + column] += value;
+        }
+      }
+    }
+  }
   const logits = tf.concat(
     [
       tf.reshape(tf.sub(positives, tf.tensor1d(positiveCorrection)), [rows, 1]),
@@ -363,6 +391,36 @@ function sampledSoftmaxLoss(
     1,
   ) as tf.Tensor2D;
   return softmaxCrossEntropy(logits, tf.zeros([rows], 'int32') as tf.Tensor1D);
+}
+
+/** The transition prior and, per training position, its last `mix.length` items (−1 = none). */
+interface PositionPrior {
+  prior: TransitionPrior;
+  queries: Int32Array;
+}
+
+/** [positions × recency] query items, positions in buildTrainingBatch's order (window by window). */
+function positionQueries(sequences: readonly IndexedSequence[], windows: readonly TrainingWindow[], recency: number): Int32Array {
+  const out: number[] = [];
+  for (const window of windows) {
+    const items = sequences[window.sequence]!.items;
+    for (let at = window.start; at < window.end; at++) {
+      for (let r = 0; r < recency; r++) out.push(at - r >= 0 ? items[at - r]! : -1);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/** Full-softmax logits [positions, N] + the prior of each position (a constant offset). */
+function addDensePrior(logits: tf.Tensor2D, prior: PositionPrior | null): tf.Tensor2D {
+  if (!prior) return logits;
+  const [rows, items] = logits.shape;
+  const recency = prior.prior.mix.length;
+  const offsets = new Float32Array(rows * items);
+  for (let row = 0; row < rows; row++) {
+    addTransitionPrior(prior.prior, prior.queries.subarray(row * recency, (row + 1) * recency).slice().reverse(), offsets, row * items);
+  }
+  return tf.add(logits, tf.tensor2d(offsets, [rows, items]));
 }
 
 function snapshot(variables: Record<string, tf.Variable>): Record<string, Float32Array> {
@@ -385,10 +443,11 @@ async function evaluateVariables(
   features: ItemFeatures,
   constants: ItemFeatureTensors,
   cases: IndexedCases,
+  prior: TransitionPrior | null,
 ): Promise<number> {
   const itemMatrix = tf.tidy(() => itemTower(variables, features, constants, INFERENCE_TOWER_OPS));
   try {
-    const ranks = await rankTargets(config, variables, itemMatrix, cases.histories, cases.targets);
+    const ranks = await rankTargets(config, variables, itemMatrix, cases.histories, cases.targets, prior);
     return metricsFromRanks(ranks).ndcg10;
   } finally {
     itemMatrix.dispose();
