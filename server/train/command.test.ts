@@ -25,7 +25,7 @@ const quiet = (): void => undefined;
 describe('train (small preset)', () => {
   it('exports a complete, self-consistent model directory that beats popularity', async () => {
     const outDir = join(root, 'model-a');
-    const result = await train({ dataDir, outDir, seed: 3, preset: 'small', quantization: 'uint8', log: quiet });
+    const result = await train({ dataDir, outDir, seed: 3, preset: 'small', quantization: 'uint8', transitionPrior: true, log: quiet });
     const manifest = JSON.parse(await readFile(result.manifestPath, 'utf8')) as Manifest;
     expect(manifest.schema).toBe(1);
     expect(manifest.version).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
@@ -69,6 +69,9 @@ describe('train (small preset)', () => {
     const [w1, w2, w3] = await Promise.all(['b1', 'b2', 'b3'].map((dir) => readFile(join(root, dir, 'weights.bin'))));
     expect(w1!.equals(w2!)).toBe(true);
     expect(w1!.equals(w3!)).toBe(false);
+    // The transition prior is opt-in: by default no transition tables are shipped.
+    const modelJson = JSON.parse(await readFile(join(root, 'b1', 'model.json'), 'utf8')) as ModelJson;
+    expect(modelJson.weightsManifest[0]!.weights.filter((w) => w.name.startsWith('transitions/'))).toEqual([]);
   });
 
   it('trains with the transition prior in the loss (full and sampled softmax), deterministically', async () => {
@@ -78,7 +81,7 @@ describe('train (small preset)', () => {
       await train({ ...options, outDir: join(root, `p${negatives}b`) });
       const [w1, w2] = await Promise.all(['a', 'b'].map((run) => readFile(join(root, `p${negatives}${run}`, 'weights.bin'))));
       expect(w1!.equals(w2!), `negatives ${negatives}`).toBe(true);
-      await train({ ...options, outDir: join(root, `p${negatives}c`), hyperparameters: { negatives, trainingPriorMix: [] } });
+      await train({ ...options, outDir: join(root, `p${negatives}c`), transitionPrior: true, hyperparameters: { negatives, trainingPriorMix: [] } });
       const withoutPrior = await readFile(join(root, `p${negatives}c`, 'weights.bin'));
       // Same shapes, different training: the prior changed the encoder's gradients.
       expect(withoutPrior.length).toBe(w1!.length);
