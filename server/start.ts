@@ -41,8 +41,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
 
 /** The source each step depends on (relative to the repo; test files never count). */
 const STEP_SOURCES = {
-  generate: ['server/demo'],
-  train: ['server/data', 'server/train', 'server/eval', 'server/cli-args.ts', 'model-export', 'src/model', 'src/ranking', 'package-lock.json'],
+  generate: ['server/demo', 'server/random.ts'],
+  train: ['server/data', 'server/train', 'server/eval', 'server/random.ts', 'server/cli-args.ts', 'model-export', 'src/model', 'src/ranking', 'package-lock.json'],
   build: ['src', 'public', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'],
 } as const;
 

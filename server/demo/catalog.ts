@@ -3,7 +3,7 @@
  * a price (log-uniform in the department's range), a hidden popularity and a thumbnail.
  */
 import { CATEGORIES } from './categories.js';
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 import { thumbnailDataUri } from './thumbnail.js';
 
 export interface DemoItem {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CATEGORIES } from './categories.js';
 import { generateCatalog, type DemoItem } from './catalog.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 import { simulateShoppers, type DemoEvent } from './shoppers.js';
 
 export interface DemoShopOptions {

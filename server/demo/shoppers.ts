@@ -11,7 +11,7 @@
 import type { EventType } from '../../src/model/artifacts.js';
 import { CATEGORIES, categoryByName } from './categories.js';
 import type { DemoItem } from './catalog.js';
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 
 export interface DemoEvent {
   userId: string;

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Random } from './random.js';
+import { mixedSeed, Random } from '../random.js';
 
 export interface SyntheticOptions {
   users: number;
@@ -17,7 +17,7 @@ export interface SyntheticOptions {
 }
 
 export async function writeSyntheticDataset(dir: string, options: SyntheticOptions): Promise<void> {
-  const random = new Random(options.seed);
+  const random = new Random(mixedSeed(options.seed));
   await mkdir(dir, { recursive: true });
   const lines = ['user_id,item_id,timestamp,event'];
   for (let u = 0; u < options.users; u++) {

@@ -12,7 +12,7 @@ import { metricsFromRanks, rankTargets } from './evaluate.js';
 import { gatherRows, matMulFast, scatterAddFlat, softmaxCrossEntropy } from './grad-ops.js';
 import { buildItemFeatures, featureTensors, itemTower, towerWeightShapes, type ItemFeatures, type ItemFeatureTensors } from './item-tower.js';
 import type { TrainingHyperparameters } from './presets.js';
-import { Random } from './random.js';
+import { mixedSeed, Random } from '../random.js';
 import { transitionTables } from './transitions.js';
 import { addTransitionPrior, type TransitionPrior } from '../../src/model/scoring-model.js';
 import { buildTrainingBatch, indexSequence, trainingWindows, userSequences, type IndexedSequence, type TrainingBatch, type TrainingWindow } from './sequences.js';
@@ -124,7 +124,7 @@ export async function fit(
   log: (line: string) => void,
 ): Promise<FitResult> {
   const config = hyper.config;
-  const random = new Random(seed);
+  const random = new Random(mixedSeed(seed));
   const features = buildItemFeatures(dataset, catalog);
   const sequences = userSequences(config, catalog, dataset.train);
   const windows = trainingWindows(sequences, config.maxLength);
@@ -169,7 +169,7 @@ export async function fit(
         const batchWindows = order.slice(first, first + hyper.batchSize);
         const batch = buildTrainingBatch(config, sequences, batchWindows);
         const positionPrior = prior ? { prior, queries: positionQueries(sequences, batchWindows, prior.mix.length) } : null;
-        const dropoutSeed = random.int();
+        const dropoutSeed = random.seed();
         const idKeep = hyper.idDropout > 0 ? Float32Array.from({ length: features.itemCount }, () => (random.next() < hyper.idDropout ? 0 : 1)) : null;
         const loss = optimizer.minimize(
           () => {

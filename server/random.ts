@@ -1,7 +1,12 @@
 /**
- * A small seeded PRNG (mulberry32) and the draws the demo generator needs.
- * Math.random is never used, so the same seed always gives the same shop.
+ * A small seeded PRNG (mulberry32) and the draws the demo generator and the trainer need.
+ * Math.random is never used, so the same seed always gives the same shop and the same weights.
  */
+/** Spreads a small user seed (0, 1, 2 …) over the state space, so seed 0 does not start mulberry32 at 0. */
+export function mixedSeed(seed: number): number {
+  return (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+}
+
 export class Random {
   private state: number;
 
@@ -57,13 +62,22 @@ export class Random {
     return -Math.log(1 - this.next()) * mean;
   }
 
+  /** An integer in [0, 2^31) to seed something else (e.g. a dropout mask). */
+  seed(): number {
+    return Math.floor(this.next() * 2147483647);
+  }
+
+  /** Fisher–Yates shuffle in place. */
+  shuffle<T>(values: T[]): T[] {
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [values[i], values[j]] = [values[j]!, values[i]!];
+    }
+    return values;
+  }
+
   /** Fisher–Yates shuffle of a copy. */
   shuffled<T>(values: readonly T[]): T[] {
-    const copy = values.slice();
-    for (let i = copy.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-    }
-    return copy;
+    return this.shuffle(values.slice());
   }
 }
