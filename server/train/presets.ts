@@ -42,41 +42,39 @@ export interface TrainingHyperparameters {
 
 export type Preset = 'full' | 'small';
 
+/**
+ * Tuned on Online Retail's valid split (docs/model.md): short attention window, long repeat
+ * window, small batches with a high learning rate (more updates per CPU-second), sampled softmax.
+ */
+const FULL: TrainingHyperparameters = {
+  config: defaultEncoderConfig({ maxLength: 32, dims: 64, heads: 1, layers: 1, ffDims: 128, repeatWindow: 256 }),
+  epochs: 8,
+  batchSize: 32,
+  learningRate: 0.01,
+  learningRateDecay: 1,
+  dropout: 0.1,
+  l2: 0,
+  idDropout: 0,
+  patience: 2,
+  initScale: 0.05,
+  negatives: 1024,
+  maxWindowsPerUser: 0,
+  maxSeconds: 480,
+  trainingPriorMix: [],
+};
+
+/** Tests and the demo: a narrow model, full softmax, a few epochs, no time budget (seconds). */
+const SMALL: TrainingHyperparameters = {
+  ...FULL,
+  config: defaultEncoderConfig({ maxLength: 20, dims: 32, heads: 1, layers: 1, ffDims: 32 }),
+  epochs: 4,
+  batchSize: 64,
+  learningRate: 0.005,
+  negatives: 0,
+  maxSeconds: 0,
+};
+
 export function presetHyperparameters(preset: Preset): TrainingHyperparameters {
-  if (preset === 'small') {
-    return {
-      config: defaultEncoderConfig({ maxLength: 20, dims: 32, heads: 1, layers: 1, ffDims: 32 }),
-      epochs: 4,
-      batchSize: 64,
-      learningRate: 0.005,
-      learningRateDecay: 1,
-      dropout: 0.1,
-      l2: 0,
-      idDropout: 0,
-      patience: 2,
-      initScale: 0.05,
-      negatives: 0,
-      maxWindowsPerUser: 0,
-      maxSeconds: 0,
-      trainingPriorMix: [],
-    };
-  }
-  // Tuned on Online Retail's valid split (docs/model.md): short attention window, long repeat
-  // window, small batches with a high learning rate (more updates per CPU-second), sampled softmax.
-  return {
-    config: defaultEncoderConfig({ maxLength: 32, dims: 64, heads: 1, layers: 1, ffDims: 128, repeatWindow: 256 }),
-    epochs: 8,
-    batchSize: 32,
-    learningRate: 0.01,
-    learningRateDecay: 1,
-    dropout: 0.1,
-    l2: 0,
-    idDropout: 0,
-    patience: 2,
-    initScale: 0.05,
-    negatives: 1024,
-    maxWindowsPerUser: 0,
-    maxSeconds: 480,
-    trainingPriorMix: [],
-  };
+  const chosen = preset === 'small' ? SMALL : FULL;
+  return { ...chosen, config: { ...chosen.config }, trainingPriorMix: [...chosen.trainingPriorMix] };
 }
